@@ -1,0 +1,4 @@
+/** Latchkey Azure Blob: Shared Key and SAS signing, Entra ID credential sources and the native Blob backend. */
+module dev.latchkey.azure {
+  requires transitive dev.latchkey.core;
+}

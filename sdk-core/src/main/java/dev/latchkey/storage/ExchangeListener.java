@@ -1,0 +1,14 @@
+package dev.latchkey.storage;
+
+/**
+ * Receives each HTTP exchange a {@link StorageBackend} makes. Called on the calling thread; must be
+ * quick and must not throw.
+ */
+@FunctionalInterface
+public interface ExchangeListener {
+
+  void onExchange(Exchange exchange);
+
+  /** A listener that ignores every exchange. */
+  ExchangeListener NONE = exchange -> { };
+}

@@ -1,0 +1,30 @@
+package dev.latchkey.storage;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a storage service reports about one object.
+ *
+ * @param ref the object
+ * @param size the size in bytes, or -1 when the service did not say (the answer to a put)
+ * @param eTag the entity tag as the service sent it, or {@code null}
+ * @param contentType the media type, or {@code null}
+ * @param lastModified the last modification time, or {@code null}
+ * @param userMetadata user-defined metadata (S3 {@code x-amz-meta-*}, Azure {@code x-ms-meta-*}), with
+ *     names in lower case; unmodifiable
+ */
+public record ObjectMetadata(
+    ObjectRef ref,
+    long size,
+    String eTag,
+    String contentType,
+    Instant lastModified,
+    Map<String, String> userMetadata) {
+
+  public ObjectMetadata {
+    Objects.requireNonNull(ref, "ref");
+    userMetadata = Map.copyOf(Objects.requireNonNull(userMetadata, "userMetadata"));
+  }
+}

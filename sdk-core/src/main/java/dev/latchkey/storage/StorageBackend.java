@@ -1,0 +1,54 @@
+package dev.latchkey.storage;
+
+import java.net.URI;
+
+/**
+ * One storage protocol: S3, Azure Blob, or an HTTP storage API of your own.
+ *
+ * <p>A backend builds the protocol's requests, gets a credential from its cache, signs and sends
+ * them, and maps answers to results or {@link StorageException}. It applies no access policy and
+ * writes no audit event: {@code StorageClient} does both around it, and learns what was sent from the
+ * {@link ExchangeListener} each method takes.
+ *
+ * <p>Implementations are thread-safe. Every method may throw {@link StorageException}; other
+ * unchecked exceptions mean a bug or bad input.
+ */
+public interface StorageBackend extends AutoCloseable {
+
+  /** Returns the URI scheme of this backend's resources, such as {@code s3} or {@code azure}. */
+  String scheme();
+
+  /**
+   * Returns the resource URI of an object for policies and audit events, such as {@code
+   * s3://bucket/key} or {@code azure://account/container/blob}.
+   */
+  URI resourceUri(ObjectRef ref);
+
+  /**
+   * Downloads an object, or a range of it when {@code range} is not null. The caller closes the
+   * result.
+   */
+  ObjectContent get(ObjectRef ref, ByteRange range, ExchangeListener listener);
+
+  /**
+   * Uploads an object. Returns only after the service has stored all of it; on failure nothing is
+   * left committed under the key by this call.
+   */
+  ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener);
+
+  /** Deletes an object. Deleting an object that does not exist succeeds, as in S3. */
+  void delete(ObjectRef ref, ExchangeListener listener);
+
+  /** Returns an object's metadata without its content. */
+  ObjectMetadata head(ObjectRef ref, ExchangeListener listener);
+
+  /** Returns one page of a listing. */
+  ListPage list(ListRequest request, ExchangeListener listener);
+
+  /** Returns a presigned URL, computed locally without a network call. */
+  URI presign(PresignRequest request);
+
+  /** Releases the backend's resources; the shared HTTP client is not closed. */
+  @Override
+  default void close() {}
+}

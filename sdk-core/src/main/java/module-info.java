@@ -1,0 +1,15 @@
+/**
+ * Latchkey core: the credential model and lifecycle, workload authentication, the signer SPI,
+ * access policy, audit events and the storage client.
+ */
+module dev.latchkey.core {
+  requires transitive okhttp3;
+  requires transitive com.fasterxml.jackson.databind;
+  requires com.github.benmanes.caffeine;
+  requires org.slf4j;
+
+  exports dev.latchkey;
+  exports dev.latchkey.credentials;
+  exports dev.latchkey.signing;
+  exports dev.latchkey.storage;
+}
