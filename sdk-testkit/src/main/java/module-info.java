@@ -8,11 +8,6 @@
  */
 module dev.latchkey.testkit {
   requires transitive dev.latchkey.core;
-  requires transitive okhttp3;
-  requires transitive mockwebserver3;
-  requires transitive mock.oauth2.server;
-  requires com.nimbusds.jose.jwt;
-  requires com.fasterxml.jackson.databind;
   requires org.slf4j;
 
   exports dev.latchkey.testkit;
