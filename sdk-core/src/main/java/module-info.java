@@ -9,6 +9,8 @@ module dev.latchkey.core {
   requires org.slf4j;
 
   exports dev.latchkey;
+  exports dev.latchkey.audit;
+  exports dev.latchkey.auth.jose;
   exports dev.latchkey.credentials;
   exports dev.latchkey.policy;
   exports dev.latchkey.signing;
