@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.azure.testing.FakeClock;
+import dev.latchkey.azure.testing.RecordingSleeper;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.testkit.FakeClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -28,7 +29,8 @@ class ManagedIdentityCredentialsTest {
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
   private final MockWebServer server = new MockWebServer();
-  private final FakeClock clock = new FakeClock(START);
+  private final FakeClock clock = FakeClock.at(START);
+  private final RecordingSleeper sleeper = new RecordingSleeper(clock);
 
   @BeforeEach
   void startServer() throws IOException {
@@ -89,7 +91,7 @@ class ManagedIdentityCredentialsTest {
 
     builder().environment(Map.of()).build().fetch();
 
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1));
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
@@ -100,7 +102,7 @@ class ManagedIdentityCredentialsTest {
         builder().environment(Map.of()).maxRetryDuration(Duration.ZERO).build();
 
     assertThatThrownBy(provider::fetch).hasMessageContaining("HTTP 410");
-    assertThat(clock.sleeps()).isEmpty();
+    assertThat(sleeper.sleeps()).isEmpty();
   }
 
   @Test
@@ -169,7 +171,7 @@ class ManagedIdentityCredentialsTest {
     return ManagedIdentityCredentials.builder()
         .imdsEndpoint(URI.create(server.url("/metadata/identity/oauth2/token").toString()))
         .clock(clock)
-        .sleeper(clock);
+        .sleeper(sleeper);
   }
 
   private static MockResponse tokenResponse() {

@@ -2,17 +2,23 @@ package dev.latchkey.azure.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.latchkey.azure.testing.FakeClock;
+import dev.latchkey.azure.testing.RecordingSleeper;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialException;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.testkit.FakeClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -29,7 +35,8 @@ class ManagedIdentityClientTest {
   private static final String SCOPE = "https://storage.azure.com/.default";
 
   private final MockWebServer server = new MockWebServer();
-  private final FakeClock clock = new FakeClock(START);
+  private final FakeClock clock = FakeClock.at(START);
+  private final RecordingSleeper sleeper = new RecordingSleeper(clock);
   private final OkHttpClient http = new OkHttpClient.Builder()
       .connectTimeout(Duration.ofSeconds(1))
       .readTimeout(Duration.ofSeconds(5))
@@ -125,7 +132,7 @@ class ManagedIdentityClientTest {
     AccessToken token = imds(null).fetch();
 
     assertThat(token.expiresAt()).contains(START.plusSeconds(3601));
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1));
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
@@ -140,7 +147,7 @@ class ManagedIdentityClientTest {
 
     assertThat(token.expiresAt()).contains(START.plusSeconds(70 + 3600));
     assertThat(server.getRequestCount()).isEqualTo(9);
-    assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(70));
+    assertThat(sleeper.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(70));
   }
 
   @Test
@@ -165,7 +172,7 @@ class ManagedIdentityClientTest {
 
     imds(null).fetch();
 
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(3));
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(3));
   }
 
   @Test
@@ -176,7 +183,7 @@ class ManagedIdentityClientTest {
 
     imds(null).fetch();
 
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
   }
 
   @Test
@@ -186,7 +193,7 @@ class ManagedIdentityClientTest {
     assertThatThrownBy(() -> appService(null).fetch())
         .isInstanceOf(CredentialException.class)
         .hasMessageContaining("HTTP 410");
-    assertThat(clock.sleeps()).isEmpty();
+    assertThat(sleeper.sleeps()).isEmpty();
   }
 
   @Test
@@ -211,7 +218,7 @@ class ManagedIdentityClientTest {
     assertThatThrownBy(() -> imds(new ManagedIdentityId(ManagedIdentityId.Type.CLIENT_ID, "c")).fetch())
         .isInstanceOf(CredentialNotConfiguredException.class)
         .hasMessageContaining("invalid_request: Identity not found");
-    assertThat(clock.sleeps()).isEmpty();
+    assertThat(sleeper.sleeps()).isEmpty();
   }
 
   @Test
@@ -224,7 +231,7 @@ class ManagedIdentityClientTest {
     AccessToken token = client(ManagedIdentityEndpoint.imds(server.url("/token")), null, impatient).fetch();
 
     assertThat(token.token().reveal()).isEqualTo("token-3600");
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1));
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
@@ -234,7 +241,7 @@ class ManagedIdentityClientTest {
     assertThatThrownBy(() -> imds(null).fetch())
         .isInstanceOf(CredentialException.class)
         .hasMessageContaining("not valid JSON");
-    assertThat(clock.sleeps()).isEmpty();
+    assertThat(sleeper.sleeps()).isEmpty();
   }
 
   @Test
@@ -246,7 +253,27 @@ class ManagedIdentityClientTest {
     assertThatThrownBy(client::fetch)
         .isInstanceOf(CredentialNotConfiguredException.class)
         .hasMessageContaining("not an Azure VM");
-    assertThat(clock.sleeps()).isEmpty();
+    assertThat(sleeper.sleeps()).isEmpty();
+  }
+
+  @Test
+  void silentImdsAddressIsNotConfiguredAfterConnectTimeout() throws IOException {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = fillAcceptQueue(full);
+      assumeTrue(queued != null, "this kernel completes every loopback connection, so none can hang");
+      OkHttpClient quick = http.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+      HttpUrl url = HttpUrl.get("http://127.0.0.1:" + full.getLocalPort() + "/metadata/identity/oauth2/token");
+
+      ManagedIdentityClient client = client(ManagedIdentityEndpoint.imds(url), null, quick);
+
+      assertThatThrownBy(client::fetch)
+          .isInstanceOf(CredentialNotConfiguredException.class)
+          .hasMessageContaining("not an Azure VM");
+      assertThat(sleeper.sleeps()).isEmpty();
+      for (Socket socket : queued) {
+        socket.close();
+      }
+    }
   }
 
   @Test
@@ -259,7 +286,7 @@ class ManagedIdentityClientTest {
     assertThatThrownBy(client::fetch)
         .isInstanceOf(CredentialException.class)
         .isNotInstanceOf(CredentialNotConfiguredException.class);
-    assertThat(clock.sleeps()).isNotEmpty();
+    assertThat(sleeper.sleeps()).isNotEmpty();
   }
 
   @Test
@@ -281,7 +308,7 @@ class ManagedIdentityClientTest {
   private ManagedIdentityClient client(ManagedIdentityEndpoint endpoint, ManagedIdentityId identity,
       OkHttpClient httpClient) {
     return new ManagedIdentityClient(new ManagedIdentityClient.Settings(endpoint, identity, SCOPE,
-        httpClient, clock, clock,
+        httpClient, clock, sleeper,
         new RetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(16), Duration.ofSeconds(70))));
   }
 
@@ -295,6 +322,29 @@ class ManagedIdentityClientTest {
 
   private static MockResponse status(int code) {
     return new MockResponse.Builder().code(code).body("{\"error\":\"status " + code + "\"}").build();
+  }
+
+  /**
+   * Connects to a server that never accepts until its accept queue is full, so the next connection
+   * attempt hangs the way one to an address that drops packets does. Returns the open sockets, or
+   * null if every connection succeeded.
+   */
+  private static List<Socket> fillAcceptQueue(ServerSocket server) throws IOException {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      Socket socket = new Socket();
+      try {
+        socket.connect(server.getLocalSocketAddress(), 200);
+        sockets.add(socket);
+      } catch (SocketTimeoutException e) {
+        socket.close();
+        return sockets;
+      }
+    }
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    return null;
   }
 
   private static HttpUrl closedPortUrl() throws IOException {
