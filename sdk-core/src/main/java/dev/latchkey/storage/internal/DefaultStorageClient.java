@@ -137,7 +137,7 @@ public final class DefaultStorageClient implements StorageClient {
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType) {
     Objects.requireNonNull(body, "body");
     Operation operation = Operation.object(Action.WRITE, resourceOf(ref), body.isRepeatable());
-    AccessRequest request = request(operation).size(Math.max(body.contentLength(), 0))
+    AccessRequest.Builder request = request(operation).size(Math.max(body.contentLength(), 0))
         .contentType(contentType == null ? "" : contentType);
     return execute(operation, request, listener -> backend.put(ref, body, contentType, listener));
   }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend an application writes for its own storage API, used here to test what the client does
  * around any backend.
  */
-final class ScriptedBackend implements StorageBackend {
+class ScriptedBackend implements StorageBackend {
 
   final Map<ObjectRef, byte[]> objects = new ConcurrentHashMap<>();
   final Deque<StorageException> failures = new ArrayDeque<>();
