@@ -1,7 +1,7 @@
 package dev.latchkey.azure;
 
-import dev.latchkey.azure.internal.HmacSha256;
 import dev.latchkey.azure.internal.HttpDates;
+import dev.latchkey.azure.internal.KeyedHmac;
 import dev.latchkey.azure.internal.ServiceVersions;
 import dev.latchkey.azure.internal.SharedKeyStrings;
 import dev.latchkey.credentials.SharedKey;
@@ -52,7 +52,7 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
   private final String serviceVersion;
   private final Scheme scheme;
-  private volatile KeyMac lastKey;
+  private final KeyedHmac hmac = new KeyedHmac();
 
   private SharedKeySigner(Builder builder) {
     this.serviceVersion = builder.serviceVersion;
@@ -84,7 +84,7 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     }
     String stringToSign = stringToSign(builder.build(), credential.accountName());
 
-    String signature = mac(credential).signBase64(stringToSign);
+    String signature = hmac.forBase64Key(credential.accountKey()).signBase64(stringToSign);
     String authorization = scheme.label + " " + credential.accountName() + ":" + signature;
     return builder.setHeader("Authorization", authorization).build();
   }
@@ -111,24 +111,6 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
   @Override
   public String toString() {
     return "SharedKeySigner[scheme=" + scheme.label + ", serviceVersion=" + serviceVersion + "]";
-  }
-
-  private HmacSha256 mac(SharedKey credential) {
-    KeyMac cached = lastKey;
-    if (cached != null && cached.matches(credential)) {
-      return cached.mac;
-    }
-    KeyMac fresh = new KeyMac(credential, HmacSha256.of(credential.decodedKey()));
-    lastKey = fresh;
-    return fresh.mac;
-  }
-
-  /** An account key and its HMAC, so a key used again is not decoded again. */
-  private record KeyMac(SharedKey key, HmacSha256 mac) {
-    boolean matches(SharedKey other) {
-      return key == other
-          || (key.accountName().equals(other.accountName()) && key.accountKey().equals(other.accountKey()));
-    }
   }
 
   /** Builder for {@link SharedKeySigner}; not thread-safe. */
