@@ -5,5 +5,6 @@ module dev.latchkey.azure {
   requires org.slf4j;
 
   exports dev.latchkey.azure;
+  exports dev.latchkey.azure.identity;
   exports dev.latchkey.azure.sas;
 }
