@@ -2,6 +2,7 @@
 module dev.latchkey.s3 {
   requires transitive dev.latchkey.core;
   requires com.github.benmanes.caffeine;
+  requires java.xml;
   requires org.slf4j;
 
   exports dev.latchkey.s3;
