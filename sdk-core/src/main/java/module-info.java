@@ -9,6 +9,7 @@ module dev.latchkey.core {
   requires org.slf4j;
 
   exports dev.latchkey;
+  exports dev.latchkey.audit;
   exports dev.latchkey.credentials;
   exports dev.latchkey.signing;
   exports dev.latchkey.storage;

@@ -1,4 +1,13 @@
-/** Latchkey testkit: a local sandbox of real servers for tests and examples. */
+/**
+ * Latchkey testkit: a local sandbox of real servers for tests and examples.
+ *
+ * <p>S3Proxy 4.1.0 cannot be an automatic module (its jar lists a service provider class that it
+ * does not contain), so it stays on the class path: the build compiles this module with {@code
+ * --add-reads dev.latchkey.testkit=ALL-UNNAMED}, and the testkit runs on the class path.
+ */
 module dev.latchkey.testkit {
   requires transitive dev.latchkey.core;
+  requires org.slf4j;
+
+  exports dev.latchkey.testkit;
 }
