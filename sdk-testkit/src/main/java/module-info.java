@@ -1,5 +1,6 @@
 /**
- * Latchkey testkit: a local sandbox of real servers for tests and examples.
+ * Latchkey testkit: a local sandbox of real servers on 127.0.0.1 for tests and examples, a fake
+ * clock, and a proxy that injects faults.
  *
  * <p>S3Proxy 4.1.0 cannot be an automatic module (its jar lists a service provider class that it
  * does not contain), so it stays on the class path: the build compiles this module with {@code

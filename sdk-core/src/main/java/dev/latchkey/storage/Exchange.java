@@ -8,6 +8,7 @@ import java.time.Duration;
  * expired credential) reports one exchange per attempt.
  *
  * @param method the HTTP method
+ * @param url the request URL; the client redacts signatures and tokens in it before writing it anywhere
  * @param statusCode the HTTP status, or 0 when no response arrived
  * @param errorCode the service's error code (such as {@code NoSuchKey} or {@code AuthenticationFailed}),
  *     or {@code null}
@@ -21,6 +22,7 @@ import java.time.Duration;
  */
 public record Exchange(
     String method,
+    String url,
     int statusCode,
     String errorCode,
     String requestId,

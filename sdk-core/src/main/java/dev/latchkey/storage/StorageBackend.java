@@ -19,10 +19,11 @@ public interface StorageBackend extends AutoCloseable {
   String scheme();
 
   /**
-   * Returns the resource URI of an object for policies and audit events, such as {@code
-   * s3://bucket/key} or {@code azure://account/container/blob}.
+   * Returns the name of a container in access policies and audit events, such as {@code s3://bucket}
+   * or {@code azure://account/container}. The client appends a slash and the object key as written,
+   * without percent-encoding, to name an object: {@code s3://bucket/2026/q1 report.csv}.
    */
-  URI resourceUri(ObjectRef ref);
+  String containerResource(String container);
 
   /**
    * Downloads an object, or a range of it when {@code range} is not null. The caller closes the
