@@ -9,6 +9,8 @@
 module dev.latchkey.testkit {
   requires transitive dev.latchkey.core;
   requires org.slf4j;
+  requires jdk.httpserver;
+  requires java.net.http;
 
   exports dev.latchkey.testkit;
 }
