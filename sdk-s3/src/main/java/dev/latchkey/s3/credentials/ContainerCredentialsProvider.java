@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * on every fetch because EKS rotates it, or else {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}.
  *
  * <p>The variables are read on every {@link #fetch()}; when neither URI variable is set the provider
- * throws {@link CredentialNotConfiguredException}. Answers of HTTP 429 and 5xx are retried with
+ * throws {@link CredentialNotConfiguredException}. Responses with HTTP 429 and 5xx are retried with
  * exponential backoff.
  *
  * <p>Immutable and thread-safe.
@@ -75,7 +75,7 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
    *
    * @throws CredentialNotConfiguredException if neither URI variable is set
    * @throws CredentialException if a variable is invalid (not retryable), the token file cannot be
-   *     read, or the endpoint fails or answers with an error (retryable for I/O, 429 and 5xx)
+   *     read, or the endpoint fails or returns an error (retryable for I/O, 429 and 5xx)
    */
   @Override
   public AwsCredentials fetch() {
@@ -91,7 +91,7 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
       if (!response.isSuccessful()) {
         boolean retryable = response.code() == 429 || response.code() >= 500;
         throw new CredentialException(
-            SOURCE + " " + redacted(uri) + " answered HTTP " + response.code(), retryable);
+            SOURCE + " " + redacted(uri) + " returned HTTP " + response.code(), retryable);
       }
       AwsCredentials credentials = CredentialsJson.parse(body, SOURCE);
       LOG.debug("Fetched credentials {} from {}", credentials.accessKeyId(), redacted(uri));
@@ -195,7 +195,7 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
     }
 
     /**
-     * Sets how many times the request is sent when the endpoint answers 429 or 5xx; default 3.
+     * Sets how many times the request is sent when the endpoint responds with 429 or 5xx; default 3.
      *
      * @throws IllegalArgumentException if it is less than 1
      */

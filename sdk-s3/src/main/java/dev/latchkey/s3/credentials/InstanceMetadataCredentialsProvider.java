@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link #fetch()} makes three requests: {@code PUT /latest/api/token} with the header {@code
  * X-aws-ec2-metadata-token-ttl-seconds} for a session token, then {@code GET
  * /latest/meta-data/iam/security-credentials/} for the role name, then a {@code GET} of that role for
- * its credentials. Answers of HTTP 429 and 5xx are retried with exponential backoff.
+ * its credentials. Responses with HTTP 429 and 5xx are retried with exponential backoff.
  *
- * <p>Outside EC2 nothing answers at the link-local address, so the connection fails within the
+ * <p>Outside EC2 nothing listens at the link-local address, so the connection fails within the
  * connect timeout (1 second by default) and the provider throws {@link
  * CredentialNotConfiguredException}, as it does when {@code AWS_EC2_METADATA_DISABLED} is {@code
  * true} or the instance has no role. The endpoint is {@code http://169.254.169.254}, or {@code
@@ -78,9 +78,9 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
   /**
    * Fetches the role's credentials.
    *
-   * @throws CredentialNotConfiguredException if IMDS is disabled, does not answer, or the instance has
+   * @throws CredentialNotConfiguredException if IMDS is disabled, does not respond, or the instance has
    *     no IAM role
-   * @throws CredentialException if IMDS answered with an error or a document that cannot be parsed;
+   * @throws CredentialException if IMDS returned an error or a document that cannot be parsed;
    *     retryable for 429, 5xx and failures after the first request
    */
   @Override
@@ -119,7 +119,7 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
       return body.strip();
     } catch (IOException e) {
       throw new CredentialNotConfiguredException(
-          SOURCE + " at " + endpoint + " did not answer (" + e.getMessage() + "); this host is not an EC2"
+          SOURCE + " at " + endpoint + " did not respond (" + e.getMessage() + "); this host is not an EC2"
               + " instance, or IMDS is blocked");
     }
   }
@@ -153,7 +153,7 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
     if (!response.isSuccessful()) {
       boolean retryable = response.code() == 429 || response.code() >= 500 || response.code() == 401;
       throw new CredentialException(
-          SOURCE + " answered HTTP " + response.code() + " to the request for " + what, retryable);
+          SOURCE + " returned HTTP " + response.code() + " to the request for " + what, retryable);
     }
   }
 
@@ -229,7 +229,7 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
     }
 
     /**
-     * Sets how many times a request is sent when IMDS answers 429 or 5xx; default 3.
+     * Sets how many times a request is sent when IMDS responds with 429 or 5xx; default 3.
      *
      * @throws IllegalArgumentException if it is less than 1
      */

@@ -10,7 +10,7 @@ import java.util.Set;
  * AWS STS rejected a request: the error {@code Code}, its {@link Kind}, the HTTP status and the
  * request id from the STS error response.
  *
- * <p>Throttling answers and server errors (HTTP 5xx) are {@linkplain #isRetryable() retryable}; every
+ * <p>Throttling errors and server errors (HTTP 5xx) are {@linkplain #isRetryable() retryable}; every
  * other error, such as an expired web identity token or a denied role, is not.
  */
 public final class StsException extends CredentialException {

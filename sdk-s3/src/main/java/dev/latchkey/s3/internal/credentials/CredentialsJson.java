@@ -30,7 +30,7 @@ public final class CredentialsJson {
     String code = text(root, "Code");
     if (code != null && !code.equals("Success")) {
       throw new CredentialException(
-          source + " answered with Code '" + code + "' instead of Success: " + text(root, "Message"),
+          source + " returned Code '" + code + "' instead of Success: " + text(root, "Message"),
           false);
     }
 
@@ -46,21 +46,21 @@ public final class CredentialsJson {
     try {
       JsonNode root = MAPPER.readTree(json);
       if (root == null || !root.isObject()) {
-        throw new CredentialException(source + " answered with JSON that is not an object", false);
+        throw new CredentialException(source + " returned JSON that is not an object", false);
       }
       return root;
     } catch (JsonProcessingException e) {
       // The parser's message quotes the body, which holds secrets, so only its location is kept.
       String where = e.getLocation() == null
           ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new CredentialException(source + " answered with a body that is not valid JSON" + where, false);
+      throw new CredentialException(source + " returned a body that is not valid JSON" + where, false);
     }
   }
 
   private static String required(JsonNode root, String member, String source) {
     String value = text(root, member);
     if (value == null || value.isEmpty()) {
-      throw new CredentialException(source + " answered without the member " + member, false);
+      throw new CredentialException(source + " returned no member " + member, false);
     }
     return value;
   }

@@ -28,7 +28,7 @@ public final class ResponseBodies {
       byte[] bytes = in.readNBytes(MAX_BYTES + 1);
       if (bytes.length > MAX_BYTES) {
         throw new CredentialException(
-            source + " answered with a body larger than " + MAX_BYTES + " bytes; check the endpoint URL",
+            source + " returned a body larger than " + MAX_BYTES + " bytes; check the endpoint URL",
             false);
       }
       return new String(bytes, StandardCharsets.UTF_8);

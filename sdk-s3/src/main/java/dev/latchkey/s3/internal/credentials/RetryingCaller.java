@@ -44,7 +44,7 @@ public record RetryingCaller(OkHttpClient client, int maxAttempts, Duration init
       }
 
       response.close();
-      LOG.warn("{} answered HTTP {} to {} {}; attempt {} of {}, retrying in {} ms", source, response.code(),
+      LOG.warn("{} returned HTTP {} to {} {}; attempt {} of {}, retrying in {} ms", source, response.code(),
           request.method(), request.url().encodedPath(), attempt, maxAttempts, backoff.toMillis());
       pause(backoff);
       backoff = backoff.multipliedBy(2);

@@ -41,7 +41,7 @@ public final class StsXml {
     Element credentials = firstDescendant(root, "Credentials");
     if (credentials == null) {
       throw new CredentialException(
-          source + " answered without a Credentials element in " + root.getLocalName(), false);
+          source + " returned no a Credentials element in " + root.getLocalName(), false);
     }
 
     return AwsCredentials.builder()
@@ -87,7 +87,7 @@ public final class StsXml {
       builder.setErrorHandler(null);
       return builder.parse(new InputSource(new StringReader(xml)));
     } catch (SAXException | IOException e) {
-      throw new CredentialException(source + " answered with a body that is not well-formed XML", e, false);
+      throw new CredentialException(source + " returned a body that is not well-formed XML", e, false);
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("The JDK XML parser cannot be configured securely", e);
     }
@@ -110,7 +110,7 @@ public final class StsXml {
   private static String requiredText(Element parent, String localName, String source) {
     String value = text(parent, localName);
     if (value == null || value.isEmpty()) {
-      throw new CredentialException(source + " answered without " + localName + " in Credentials", false);
+      throw new CredentialException(source + " returned no " + localName + " in Credentials", false);
     }
     return value;
   }
