@@ -12,6 +12,10 @@ module dev.latchkey.core {
   exports dev.latchkey.audit;
   exports dev.latchkey.auth.jose;
   exports dev.latchkey.credentials;
+  exports dev.latchkey.policy;
   exports dev.latchkey.signing;
   exports dev.latchkey.storage;
+
+  // The policy document model is bound by Jackson through reflection.
+  opens dev.latchkey.policy.internal to com.fasterxml.jackson.databind;
 }

@@ -5,8 +5,11 @@ import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.SecretValue;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -22,6 +25,7 @@ public final class CountingTokenProvider implements CredentialProvider<AccessTok
   private final AtomicInteger fetches = new AtomicInteger();
   private final Deque<Supplier<RuntimeException>> scriptedFailures = new ArrayDeque<>();
   private final Deque<Runnable> hooks = new ArrayDeque<>();
+  private final Map<String, Instant> expiryByToken = new ConcurrentHashMap<>();
 
   public CountingTokenProvider(InstantSource clock, Duration lifetime) {
     this.clock = clock;
@@ -39,7 +43,10 @@ public final class CountingTokenProvider implements CredentialProvider<AccessTok
     if (failure != null) {
       throw failure.get();
     }
-    return AccessToken.bearer(SecretValue.of("token-" + number), clock.instant().plus(lifetime));
+    String token = "token-" + number;
+    Instant expiresAt = clock.instant().plus(lifetime);
+    expiryByToken.put(token, expiresAt);
+    return AccessToken.bearer(SecretValue.of(token), expiresAt);
   }
 
   @Override
@@ -50,6 +57,11 @@ public final class CountingTokenProvider implements CredentialProvider<AccessTok
   /** Returns the number of calls to {@link #fetch()}, failed ones included. */
   public int fetches() {
     return fetches.get();
+  }
+
+  /** Returns the expiry this provider gave the token {@code token}, or {@code null} if it issued no such token. */
+  public Instant expiryOf(String token) {
+    return expiryByToken.get(token);
   }
 
   /** Makes the next fetch that has no failure queued before it throw what {@code failure} returns. */

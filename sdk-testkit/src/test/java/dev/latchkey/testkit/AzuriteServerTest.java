@@ -1,0 +1,106 @@
+package dev.latchkey.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AzuriteServerTest {
+
+  private static AzuriteServer startOrSkip(AzuriteServer.Builder builder) {
+    try {
+      return builder.start();
+    } catch (AzuriteUnavailableException e) {
+      Assumptions.abort(e.getMessage());
+      throw e;
+    }
+  }
+
+  @Test
+  void plainServerRejectsAnonymousListingAndStops(@TempDir Path dir) throws IOException {
+    Path debugLog = dir.resolve("azurite-debug.log");
+    AzuriteServer azurite = startOrSkip(AzuriteServer.builder().debugLog(debugLog));
+    OkHttpClient client = new OkHttpClient();
+    String url = azurite.blobEndpoint() + "?comp=list";
+
+    assertThat(azurite.blobEndpoint().toString()).startsWith("http://127.0.0.1:").endsWith("/devstoreaccount1");
+    try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+      assertThat(response.code()).isEqualTo(403);
+      assertThat(response.header("x-ms-request-id")).isNotBlank();
+    }
+    assertThat(Files.size(debugLog)).isPositive();
+
+    azurite.close();
+    assertThat(azurite.isRunning()).isFalse();
+    assertThatThrownBy(() -> client.newCall(new Request.Builder().url(url).build()).execute())
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void httpsServerPresentsTrustedCertificate() throws IOException {
+    try (AzuriteServer azurite = startOrSkip(AzuriteServer.builder().https())) {
+      OkHttpClient client = new OkHttpClient.Builder()
+          .sslSocketFactory(azurite.sslSocketFactory(), azurite.trustManager())
+          .build();
+      Request request = new Request.Builder().url(azurite.blobEndpoint() + "?comp=list").build();
+
+      try (Response response = client.newCall(request).execute()) {
+        assertThat(response.request().url().scheme()).isEqualTo("https");
+        assertThat(response.code()).isEqualTo(403);
+        assertThat(response.handshake().peerCertificates()).containsExactly(azurite.certificate());
+      }
+    }
+  }
+
+  @Test
+  void plainServerHasNoCertificate() {
+    try (AzuriteServer azurite = startOrSkip(AzuriteServer.builder())) {
+      assertThatThrownBy(azurite::certificate)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("https()");
+    }
+  }
+
+  @Test
+  void builderRejectsInvalidAccount() {
+    AzuriteServer.Builder builder = AzuriteServer.builder();
+
+    assertThatThrownBy(() -> builder.account("Bad_Name", AzuriteServer.EMULATOR_KEY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'Bad_Name'");
+    assertThatThrownBy(() -> builder.account("account1", "not base64!"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("primaryKey");
+    assertThatThrownBy(() -> builder.account("account1", AzuriteServer.EMULATOR_KEY, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secondaryKey");
+  }
+
+  @Test
+  void builderRejectsNonPositiveTimeout() {
+    for (Duration timeout : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+      assertThatThrownBy(() -> AzuriteServer.builder().startupTimeout(timeout))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(timeout.toString());
+    }
+  }
+
+  @Test
+  void missingPackageFolderIsUnavailable(@TempDir Path dir) {
+    assertThatThrownBy(() -> AzuriteServer.builder().packageFolder(dir).startupTimeout(Duration.ofSeconds(5)).start())
+        .isInstanceOf(AzuriteUnavailableException.class)
+        .hasMessageContaining("package-lock.json")
+        .hasMessageContaining(dir.toString());
+  }
+}
