@@ -1,0 +1,156 @@
+package dev.latchkey.s3.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte array that the signer reuses across signatures, so building a canonical request
+ * allocates nothing once the array has reached its working size. Not thread-safe: each thread has
+ * its own, held in {@link SigningWorkspace}.
+ */
+public final class ByteBuf {
+
+  private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX_LOWER = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private byte[] bytes;
+  private int length;
+
+  public ByteBuf(int initialCapacity) {
+    this.bytes = new byte[initialCapacity];
+  }
+
+  public byte[] array() {
+    return bytes;
+  }
+
+  public int length() {
+    return length;
+  }
+
+  public void reset() {
+    length = 0;
+  }
+
+  /** Shortens the content to {@code newLength} bytes. */
+  public void truncate(int newLength) {
+    length = newLength;
+  }
+
+  public ByteBuf append(int b) {
+    ensureCapacity(1);
+    bytes[length++] = (byte) b;
+    return this;
+  }
+
+  /** Appends characters that are known to be ASCII, one byte each. */
+  public ByteBuf appendAscii(CharSequence text) {
+    return appendAscii(text, 0, text.length());
+  }
+
+  public ByteBuf appendAscii(CharSequence text, int from, int to) {
+    ensureCapacity(to - from);
+    for (int i = from; i < to; i++) {
+      bytes[length++] = (byte) text.charAt(i);
+    }
+    return this;
+  }
+
+  public ByteBuf append(byte[] source, int from, int to) {
+    ensureCapacity(to - from);
+    System.arraycopy(source, from, bytes, length, to - from);
+    length += to - from;
+    return this;
+  }
+
+  /** Appends a decimal number. */
+  public ByteBuf appendDecimal(long value) {
+    if (value < 0) {
+      append('-');
+      value = -value;
+    }
+    int start = length;
+    do {
+      append((int) ('0' + value % 10));
+      value /= 10;
+    } while (value > 0);
+    reverse(start, length - 1);
+    return this;
+  }
+
+  /** Appends {@code %XX} with upper-case hex digits, as percent-encoding requires. */
+  public ByteBuf appendPercentEncoded(int b) {
+    ensureCapacity(3);
+    bytes[length++] = '%';
+    bytes[length++] = HEX_UPPER[(b >> 4) & 0xF];
+    bytes[length++] = HEX_UPPER[b & 0xF];
+    return this;
+  }
+
+  /** Appends {@code source[from..to)} as lower-case hex, as SigV4 writes hashes and signatures. */
+  public ByteBuf appendHex(byte[] source, int from, int to) {
+    ensureCapacity(2 * (to - from));
+    for (int i = from; i < to; i++) {
+      bytes[length++] = HEX_LOWER[(source[i] >> 4) & 0xF];
+      bytes[length++] = HEX_LOWER[source[i] & 0xF];
+    }
+    return this;
+  }
+
+  /** Appends one character as UTF-8; a surrogate pair must be passed as its code point. */
+  public ByteBuf appendUtf8(int codePoint) {
+    if (codePoint < 0x80) {
+      return append(codePoint);
+    }
+    if (codePoint < 0x800) {
+      return append(0xC0 | (codePoint >> 6)).append(0x80 | (codePoint & 0x3F));
+    }
+    if (codePoint < 0x10000) {
+      return append(0xE0 | (codePoint >> 12)).append(0x80 | ((codePoint >> 6) & 0x3F))
+          .append(0x80 | (codePoint & 0x3F));
+    }
+    return append(0xF0 | (codePoint >> 18)).append(0x80 | ((codePoint >> 12) & 0x3F))
+        .append(0x80 | ((codePoint >> 6) & 0x3F)).append(0x80 | (codePoint & 0x3F));
+  }
+
+  /** Returns whether {@code [from, to)} contains the same bytes as the ASCII text. */
+  public boolean regionEquals(int from, int to, CharSequence ascii) {
+    if (to - from != ascii.length()) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (bytes[i] != ascii.charAt(i - from)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Compares two regions as unsigned bytes, in the order SigV4 sorts query parameters. */
+  public int compareRegions(int from1, int to1, int from2, int to2) {
+    return Arrays.compareUnsigned(bytes, from1, to1, bytes, from2, to2);
+  }
+
+  /** Returns the content as a string, decoded as ISO-8859-1 (the content is ASCII in practice). */
+  public String toAsciiString(int from, int to) {
+    return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  public String toUtf8String() {
+    return new String(bytes, 0, length, StandardCharsets.UTF_8);
+  }
+
+  private void reverse(int from, int to) {
+    while (from < to) {
+      byte swap = bytes[from];
+      bytes[from++] = bytes[to];
+      bytes[to--] = swap;
+    }
+  }
+
+  private void ensureCapacity(int extra) {
+    if (length + extra > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
+    }
+  }
+}
