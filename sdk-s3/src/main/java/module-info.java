@@ -6,4 +6,5 @@ module dev.latchkey.s3 {
   requires org.slf4j;
 
   exports dev.latchkey.s3;
+  exports dev.latchkey.s3.credentials;
 }
