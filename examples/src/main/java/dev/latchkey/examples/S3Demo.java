@@ -71,7 +71,6 @@ final class S3Demo {
         .roleSessionName(identity.name())
         .tokenProvider(tokens)
         .policy(policy.toAwsSessionPolicy(identity).json())
-        .duration(options.credentialLifetime())
         .build();
     return CredentialCache.builder(exchange)
         .listener(AuditCredentialListener.create(identity, audit, stamper))

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.jclouds.blobstore.BlobStore;
+import java.io.ByteArrayInputStream;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,8 +93,11 @@ public final class Sandbox implements AutoCloseable {
   /** Stores an object directly in S3Proxy's blob store, bypassing S3 authorization, to set up data. */
   public void putObject(String bucket, String key, byte[] content) {
     BlobStore store = s3.blobStore();
-    store.createContainerInLocation(null, bucket);
-    store.putBlob(bucket, store.blobBuilder(key).payload(content).contentLength(content.length).build());
+    if (!store.containerExists(bucket)) {
+      store.createContainer(bucket);
+    }
+    PutObjectRequest request = PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length).build();
+    store.putBlob(request, new ByteArrayInputStream(content));
   }
 
   @Override
