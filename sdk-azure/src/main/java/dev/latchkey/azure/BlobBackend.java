@@ -185,9 +185,8 @@ public final class BlobBackend implements StorageBackend {
   }
 
   /**
-   * Uploads a block blob. Bodies up to the single-put threshold go in one Put Blob; larger ones, and
-   * streams of unknown length that exceed it, go in blocks committed by one Put Block List at the
-   * end.
+   * Uploads a block blob. A body up to the single-put threshold goes in one Put Blob. A larger body
+   * goes in blocks that one Put Block List commits at the end.
    *
    * @throws StorageException if a request fails or a stream holds a different number of bytes than
    *     it declared; no blob is committed then

@@ -16,7 +16,7 @@ public final class BlobListings {
   /**
    * Parses one page.
    *
-   * @throws IllegalArgumentException if the document is not a List Blobs result; the message says why
+   * @throws IllegalArgumentException if the document is not a List Blobs result; the message names the problem
    */
   public static ListPage parse(byte[] body) {
     XmlElement root = SafeXml.parse(body);

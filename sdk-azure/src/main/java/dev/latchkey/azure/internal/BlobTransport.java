@@ -108,10 +108,11 @@ public final class BlobTransport<C extends Credential> {
   }
 
   /**
-   * Returns whether the service rejected the credential itself. Azure answers a wrong signature with
-   * 403 {@code AuthenticationFailed}; Azurite 3.35.0 answers a wrong Shared Key signature with 403
-   * {@code AuthorizationFailure}, which Azure uses for requests it authenticated but does not allow,
-   * so that code counts only for account keys, where one more attempt is cheap.
+   * Returns whether the service rejected the credential itself. Azure returns 403 {@code
+   * AuthenticationFailed} for a wrong signature. Azurite 3.35.0 returns 403 {@code
+   * AuthorizationFailure} for a wrong Shared Key signature, a code Azure uses for requests it
+   * authenticated but does not allow. So that code counts only for account keys, where one more
+   * attempt is cheap.
    */
   private static boolean isAuthenticationFailure(StorageException e, Credential credential) {
     if (e.statusCode() == 401) {

@@ -14,11 +14,11 @@ import java.util.UUID;
  * <p>Block ids are Base64 of {@code <upload nonce>-<index>}, all of the same length as Blob Storage
  * requires. The nonce keeps the blocks of two concurrent uploads to one blob apart. Blocks are not
  * visible until the list is committed, so an upload that fails before the commit leaves the blob as
- * it was; the service discards uncommitted blocks after about a week. Not thread-safe.
+ * it was. The service discards uncommitted blocks after about a week. Not thread-safe.
  */
 public final class BlockUpload {
 
-  /** The most blocks one blob may have. */
+  /** The maximum number of blocks of one blob. */
   public static final int MAX_BLOCKS = 50_000;
 
   private final String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 16);

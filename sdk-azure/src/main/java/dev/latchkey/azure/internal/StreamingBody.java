@@ -45,12 +45,12 @@ public final class StreamingBody extends RequestBody {
       while ((read = source.read(sink.getBuffer(), 8192)) != -1) {
         written += read;
         if (written > length) {
-          throw new IOException("Upload body " + body + " holds more than the " + length + " bytes it declared");
+          throw new IOException("Upload body " + body + " contains more than the " + length + " bytes it declared");
         }
         sink.emitCompleteSegments();
       }
       if (written != length) {
-        throw new IOException("Upload body " + body + " held " + written + " bytes, not the " + length + " it declared");
+        throw new IOException("Upload body " + body + " contained " + written + " bytes, not the " + length + " it declared");
       }
     }
   }
