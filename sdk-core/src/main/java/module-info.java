@@ -10,8 +10,10 @@ module dev.latchkey.core {
 
   exports dev.latchkey;
   exports dev.latchkey.audit;
+  exports dev.latchkey.auth;
   exports dev.latchkey.auth.jose;
   exports dev.latchkey.credentials;
+  exports dev.latchkey.credentials.providers;
   exports dev.latchkey.okhttp;
   exports dev.latchkey.policy;
   exports dev.latchkey.signing;
