@@ -31,7 +31,7 @@ public final class SafeXml {
    * Parses a document and returns its root element.
    *
    * @throws IllegalArgumentException if the body is not well-formed XML, has a DTD, or exceeds the
-   *     depth or element bounds; the message says which
+   *     depth or element bounds; the message names the problem
    */
   public static XmlElement parse(byte[] body) {
     try {
