@@ -121,7 +121,7 @@ class PolicySasAzuriteTest {
   }
 
   @Test
-  void writeSasCreatesNonAsciiBlobButCannotDelete() throws IOException {
+  void draftSasWritesButCannotDelete() throws IOException {
     String name = "drafts/報告 100%.txt";
     SasScope scope = policy.toSasScope(EXPORTER, blob("reports", name));
     String sas = sign(scope);
