@@ -37,9 +37,12 @@ import okhttp3.OkHttpClient;
  *
  * <p>Each {@code fetch()} requests a new token; wrap the provider in a credential cache. IMDS
  * responses 404, 410, 429 and 5xx are retried with exponential backoff (1 s doubling to 16 s) for
- * {@link Builder#maxRetryDuration} (70 s by default), App Service 429 and 5xx likewise. On a host
- * where no connection to IMDS can be opened, {@code fetch()} throws {@link
- * CredentialNotConfiguredException} after at most the connect timeout (1 s by default).
+ * {@link Builder#maxRetryDuration} (70 s by default), App Service 429 and 5xx likewise.
+ *
+ * <p>The first IMDS request of a provider is a probe without the {@code Metadata} header, which Azure
+ * IMDS rejects with 400. If no connection opens within the connect timeout (1 s by default), or the
+ * probe gets another status (as from the metadata service of another cloud at the same address),
+ * {@code fetch()} throws {@link CredentialNotConfiguredException} without retrying.
  *
  * <p><b>Note:</b> Azure Arc, Service Fabric and Cloud Shell identity endpoints are not supported; in
  * their environments the provider reports itself as not configured.
