@@ -75,6 +75,7 @@ public final class ManagedIdentityCredentials {
     private InstantSource clock = InstantSource.system();
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration callTimeout = Duration.ofSeconds(30);
     private Duration maxRetryDuration = Duration.ofSeconds(70);
     private Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -160,6 +161,15 @@ public final class ManagedIdentityCredentials {
     }
 
     /**
+     * Sets how long one request may take in all, so a response that trickles in is cut off; default
+     * 30 seconds. A request cut off is retried like a 5xx.
+     */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = Options.requirePositive("callTimeout", callTimeout);
+      return this;
+    }
+
+    /**
      * Sets how long after the first attempt retries may start. Zero turns retries off. The default
      * is 70 seconds, because Azure documents that IMDS returns 410 while it updates and is back
      * within 70 seconds.
@@ -240,6 +250,7 @@ public final class ManagedIdentityCredentials {
       return httpClient.newBuilder()
           .connectTimeout(connectTimeout)
           .readTimeout(readTimeout)
+          .callTimeout(callTimeout)
           .build();
     }
   }
