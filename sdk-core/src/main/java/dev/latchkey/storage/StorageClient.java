@@ -1,0 +1,87 @@
+package dev.latchkey.storage;
+
+import dev.latchkey.credentials.WorkloadIdentity;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Reads and writes objects for one workload identity, with Latchkey's checks around every call.
+ *
+ * <p>Each call runs the same steps in this order: the access policy decides (a denied call throws
+ * {@link dev.latchkey.policy.AccessDeniedException} and never reaches the network); the backend gets
+ * a valid credential from its cache, signs and sends the request; retryable failures of idempotent
+ * calls are retried with jittered backoff (see {@link RetryPolicy}); and an audit event is written
+ * for the access decision and for every HTTP exchange, retries included.
+ *
+ * <p>Create one with {@link #builder()} and share it: implementations are thread-safe. Close it to
+ * release the backend; a shared OkHttp client passed to the builder is not closed.
+ */
+public interface StorageClient extends AutoCloseable {
+
+  static StorageClientBuilder builder() {
+    return new StorageClientBuilder();
+  }
+
+  /** Returns the identity this client acts as. */
+  WorkloadIdentity identity();
+
+  /**
+   * Downloads an object into memory.
+   *
+   * @throws StorageException if the object does not exist ({@link StorageException#isNotFound()}) or
+   *     the service fails, or if fewer bytes arrive than the service announced
+   */
+  byte[] getBytes(ObjectRef ref);
+
+  /** Downloads an object as a stream; the caller closes the result. */
+  ObjectContent get(ObjectRef ref);
+
+  /** Downloads a range of an object as a stream; the caller closes the result. */
+  ObjectContent get(ObjectRef ref, ByteRange range);
+
+  /**
+   * Downloads an object to a file. The bytes go to a temporary file beside {@code target}, which
+   * replaces {@code target} only once the download is complete, so a failed download leaves no
+   * partial file under the target name.
+   *
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  ObjectMetadata getToFile(ObjectRef ref, Path target);
+
+  /** Uploads bytes as an object. */
+  ObjectMetadata put(ObjectRef ref, byte[] content, String contentType);
+
+  /**
+   * Uploads an object from bytes, a file or a stream. The call returns only once the service has
+   * stored all of it; when it fails, nothing is left committed under the key by this call.
+   */
+  ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType);
+
+  /** Deletes an object; deleting one that does not exist succeeds. */
+  void delete(ObjectRef ref);
+
+  /** Returns an object's metadata without its content. */
+  ObjectMetadata head(ObjectRef ref);
+
+  /**
+   * Lists the objects of a container whose keys start with {@code prefix}. Pages are fetched lazily
+   * as the stream is consumed, each one checked against the policy and audited.
+   */
+  Stream<ListPage.ObjectSummary> list(String container, String prefix);
+
+  /** Lists objects page by page, with a delimiter or page size of the caller's choice. */
+  Stream<ListPage> listPages(ListRequest request);
+
+  /**
+   * Returns a presigned URL, computed locally. The policy is checked for the action the URL grants:
+   * {@link PresignRequest.Method#GET} needs {@code READ}, {@link PresignRequest.Method#PUT} needs
+   * {@code WRITE}.
+   */
+  URI presign(PresignRequest request);
+
+  /** Closes the backend. */
+  @Override
+  void close();
+}

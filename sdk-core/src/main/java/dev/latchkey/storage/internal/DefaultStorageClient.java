@@ -1,0 +1,306 @@
+package dev.latchkey.storage.internal;
+
+import dev.latchkey.audit.AccessAuditEvent;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditSink;
+import dev.latchkey.audit.AuditSinks;
+import dev.latchkey.audit.AuditStamper;
+import dev.latchkey.credentials.WorkloadIdentity;
+import dev.latchkey.policy.AccessDeniedException;
+import dev.latchkey.policy.AccessPolicy;
+import dev.latchkey.policy.AccessRequest;
+import dev.latchkey.policy.Action;
+import dev.latchkey.policy.PolicyDecision;
+import dev.latchkey.policy.Resource;
+import dev.latchkey.storage.ByteRange;
+import dev.latchkey.storage.ListPage;
+import dev.latchkey.storage.ListRequest;
+import dev.latchkey.storage.ObjectBody;
+import dev.latchkey.storage.ObjectContent;
+import dev.latchkey.storage.ObjectMetadata;
+import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.RetryPolicy;
+import dev.latchkey.storage.StorageBackend;
+import dev.latchkey.storage.StorageClient;
+import dev.latchkey.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link StorageClient} that runs policy, credential, signing, sending and audit, in that order,
+ * around a {@link StorageBackend}. Thread-safe: all fields are immutable or thread-safe.
+ */
+public final class DefaultStorageClient implements StorageClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultStorageClient.class);
+
+  private final WorkloadIdentity identity;
+  private final AccessPolicy policy;
+  private final AuditSink audit;
+  private final StorageBackend backend;
+  private final RetryPolicy retryPolicy;
+  private final InstantSource clock;
+  private final Map<String, String> context;
+  private final AuditStamper stamper;
+  private final Sleeper sleeper;
+
+  public DefaultStorageClient(WorkloadIdentity identity, AccessPolicy policy, List<AuditSink> sinks,
+      StorageBackend backend, RetryPolicy retryPolicy, InstantSource clock, Map<String, String> context) {
+    this(identity, policy, sinks, backend, retryPolicy, clock, context, Sleeper.THREAD);
+  }
+
+  DefaultStorageClient(WorkloadIdentity identity, AccessPolicy policy, List<AuditSink> sinks,
+      StorageBackend backend, RetryPolicy retryPolicy, InstantSource clock, Map<String, String> context,
+      Sleeper sleeper) {
+    this.identity = identity;
+    this.policy = policy;
+    this.audit = sinks.isEmpty() ? AuditSinks.slf4j() : AuditSinks.fanOut(sinks);
+    this.backend = backend;
+    this.retryPolicy = retryPolicy;
+    this.clock = clock;
+    this.context = context;
+    this.stamper = AuditStamper.create(clock);
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public WorkloadIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public byte[] getBytes(ObjectRef ref) {
+    try (ObjectContent content = get(ref); InputStream stream = content.stream()) {
+      byte[] bytes = stream.readAllBytes();
+      long expected = content.metadata().size();
+      if (expected >= 0 && bytes.length != expected) {
+        throw new StorageException("Incomplete download of " + describe(ref) + ": received " + bytes.length
+            + " of " + expected + " bytes; try again", 0, null, null, null, true);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new StorageException("Download of " + describe(ref) + " failed while reading: " + e.getMessage()
+          + "; try again", 0, null, null, e, true);
+    }
+  }
+
+  @Override
+  public ObjectContent get(ObjectRef ref) {
+    return get(ref, null);
+  }
+
+  @Override
+  public ObjectContent get(ObjectRef ref, ByteRange range) {
+    Operation operation = Operation.object(Action.READ, resourceOf(ref), true);
+    return execute(operation, request(operation), listener -> backend.get(ref, range, listener));
+  }
+
+  @Override
+  public ObjectMetadata getToFile(ObjectRef ref, Path target) {
+    Objects.requireNonNull(target, "target");
+    Path directory = target.toAbsolutePath().getParent();
+    Path temporary = createTemporaryFile(directory, target);
+    try (ObjectContent content = get(ref); InputStream stream = content.stream()) {
+      long copied = Files.copy(stream, temporary, StandardCopyOption.REPLACE_EXISTING);
+      checkComplete(ref, copied, content.metadata().size());
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return content.metadata();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Download of " + describe(ref) + " to " + target + " failed", e);
+    } finally {
+      deleteQuietly(temporary);
+    }
+  }
+
+  @Override
+  public ObjectMetadata put(ObjectRef ref, byte[] content, String contentType) {
+    return put(ref, ObjectBody.ofBytes(content), contentType);
+  }
+
+  @Override
+  public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType) {
+    Objects.requireNonNull(body, "body");
+    Operation operation = Operation.object(Action.WRITE, resourceOf(ref), body.isRepeatable());
+    AccessRequest.Builder request = request(operation).size(Math.max(body.contentLength(), 0))
+        .contentType(contentType == null ? "" : contentType);
+    return execute(operation, request, listener -> backend.put(ref, body, contentType, listener));
+  }
+
+  @Override
+  public void delete(ObjectRef ref) {
+    Operation operation = Operation.object(Action.DELETE, resourceOf(ref), true);
+    execute(operation, request(operation), listener -> {
+      backend.delete(ref, listener);
+      return null;
+    });
+  }
+
+  @Override
+  public ObjectMetadata head(ObjectRef ref) {
+    Operation operation = Operation.object(Action.READ, resourceOf(ref), true);
+    return execute(operation, request(operation), listener -> backend.head(ref, listener));
+  }
+
+  @Override
+  public Stream<ListPage.ObjectSummary> list(String container, String prefix) {
+    return listPages(ListRequest.of(container, prefix)).flatMap(page -> page.objects().stream());
+  }
+
+  @Override
+  public Stream<ListPage> listPages(ListRequest first) {
+    Objects.requireNonNull(first, "request");
+    return PageIterator.stream(first, this::listPage);
+  }
+
+  private ListPage listPage(ListRequest request) {
+    String resource = backend.containerResource(request.container()) + "/" + request.prefix();
+    Operation operation = Operation.object(Action.LIST, resource, true);
+    return execute(operation, request(operation), listener -> backend.list(request, listener));
+  }
+
+  @Override
+  public URI presign(PresignRequest request) {
+    Objects.requireNonNull(request, "request");
+    Operation operation = Operation.object(Action.forPresign(request.method()), resourceOf(request.ref()), false);
+    authorize(operation, request(operation));
+    return backend.presign(request);
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+
+  private <T> T execute(Operation operation, AccessRequest.Builder request, Function<ExchangeAuditor, T> call) {
+    PolicyDecision decision = authorize(operation, request);
+    for (int attempt = 1; ; attempt++) {
+      ExchangeAuditor auditor = new ExchangeAuditor(this, operation, decision);
+      try {
+        return call.apply(auditor);
+      } catch (StorageException e) {
+        auditor.recordFailureWithoutExchange(e);
+        if (!shouldRetry(operation, e, attempt)) {
+          throw e;
+        }
+        backOff(operation, e, attempt);
+      } catch (RuntimeException e) {
+        auditor.recordFailureWithoutExchange(e);
+        throw e;
+      }
+    }
+  }
+
+  private PolicyDecision authorize(Operation operation, AccessRequest.Builder builder) {
+    AccessRequest request = builder.build();
+    PolicyDecision decision = policy.evaluate(request);
+    String rule = decision.rule().map(Object::toString).orElse(null);
+    if (!decision.isAllowed()) {
+      write(AccessAuditEvent.denied(stamper.next(), identity, operation.action().name(), operation.resource(),
+          rule, decision.reason()));
+      throw new AccessDeniedException(request, decision);
+    }
+    write(AccessAuditEvent.allowed(stamper.next(), identity, operation.action().name(), operation.resource(),
+        rule, decision.reason()));
+    return decision;
+  }
+
+  private boolean shouldRetry(Operation operation, StorageException failure, int attempt) {
+    return failure.isRetryable() && operation.idempotent() && attempt < retryPolicy.maxAttempts();
+  }
+
+  private void backOff(Operation operation, StorageException failure, int attempt) {
+    Duration delay = retryPolicy.delayBefore(attempt, new SplittableRandom());
+    LOG.info("Retrying {} {} after {} ms (attempt {} of {}): status {}, error {}", operation.action(),
+        operation.resource(), delay.toMillis(), attempt + 1, retryPolicy.maxAttempts(), failure.statusCode(),
+        failure.errorCode());
+    try {
+      sleeper.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure;
+    }
+  }
+
+  void write(AuditEvent event) {
+    audit.write(event);
+  }
+
+  AuditStamper stamper() {
+    return stamper;
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
+  private AccessRequest.Builder request(Operation operation) {
+    return AccessRequest.builder()
+        .identity(identity)
+        .action(operation.action())
+        .resource(Resource.parse(operation.resource()))
+        .context(context)
+        .time(clock.instant());
+  }
+
+  private String resourceOf(ObjectRef ref) {
+    return backend.containerResource(ref.container()) + "/" + ref.key();
+  }
+
+  private static String describe(ObjectRef ref) {
+    return "'" + ref.key() + "' in '" + ref.container() + "'";
+  }
+
+  private static void checkComplete(ObjectRef ref, long received, long expected) {
+    if (expected >= 0 && received != expected) {
+      throw new StorageException("Incomplete download of " + describe(ref) + ": received " + received + " of "
+          + expected + " bytes; try again", 0, null, null, null, true);
+    }
+  }
+
+  private static Path createTemporaryFile(Path directory, Path target) {
+    try {
+      return Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a temporary file in " + directory + " for " + target, e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("Cannot delete temporary download file {}: {}", file, e.toString());
+    }
+  }
+
+  /** One client call: what it does, to what, and whether sending it twice is safe. */
+  record Operation(Action action, String resource, boolean idempotent) {
+    static Operation object(Action action, String resource, boolean idempotent) {
+      return new Operation(action, resource, idempotent);
+    }
+  }
+
+  /** Waits between retries; tests replace it to run without real waits. */
+  @FunctionalInterface
+  interface Sleeper {
+    Sleeper THREAD = duration -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+
+    void sleep(Duration duration) throws InterruptedException;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.latchkey.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.EventType;
+import dev.latchkey.audit.InMemoryAuditSink;
+import dev.latchkey.audit.StorageRequestEvent;
+import dev.latchkey.credentials.WorkloadIdentity;
+import dev.latchkey.policy.AccessDeniedException;
+import dev.latchkey.policy.AccessPolicy;
+import dev.latchkey.policy.Action;
+import dev.latchkey.policy.Binding;
+import dev.latchkey.policy.Role;
+import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ObjectBody;
+import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.RetryPolicy;
+import dev.latchkey.storage.StorageException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DefaultStorageClientTest {
+
+  private static final WorkloadIdentity EXPORTER = WorkloadIdentity.of("report-exporter");
+  private static final AccessPolicy POLICY = AccessPolicy.builder()
+      .role(Role.builder().name("exporter")
+          .rule(Rule.allow("reports-rw").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST)
+              .resources("memory://reports/exports/**"))
+          .build())
+      .binding(Binding.builder().id("exporter-binding").identities("report-exporter").roles("exporter").build())
+      .build();
+  private static final RetryPolicy THREE_TRIES = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1));
+
+  private final ScriptedBackend backend = new ScriptedBackend();
+  private final InMemoryAuditSink audit = new InMemoryAuditSink();
+  private final List<Duration> waits = new ArrayList<>();
+  private final DefaultStorageClient client = new DefaultStorageClient(EXPORTER, POLICY, List.of(audit), backend,
+      THREE_TRIES, InstantSource.fixed(Instant.parse("2026-03-01T12:00:00Z")), Map.of("job", "nightly"), waits::add);
+
+  @Test
+  void deniedWriteNeverReachesBackend() {
+    ObjectRef outside = ObjectRef.of("reports", "finance/q1.csv");
+
+    assertThatThrownBy(() -> client.put(outside, "x".getBytes(StandardCharsets.UTF_8), "text/csv"))
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessageContaining("finance/q1.csv");
+
+    assertThat(backend.calls.get()).isZero();
+    assertThat(audit.events(EventType.ACCESS_DENIED)).hasSize(1);
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).isEmpty();
+  }
+
+  @Test
+  void allowedPutAndGetAreAudited() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/2026/q1.csv");
+
+    client.put(ref, "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), "text/csv");
+    byte[] read = client.getBytes(ref);
+
+    assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo("a,b\n1,2\n");
+    assertThat(audit.events(EventType.ACCESS_ALLOWED)).hasSize(2);
+    List<AuditEvent> requests = audit.events(EventType.STORAGE_REQUEST);
+    assertThat(requests).hasSize(2);
+    StorageRequestEvent put = (StorageRequestEvent) requests.get(0);
+    assertThat(put.action()).isEqualTo("WRITE");
+    assertThat(put.resource()).isEqualTo("memory://reports/exports/2026/q1.csv");
+    assertThat(put.policyRule()).contains("reports-rw");
+    assertThat(put.url()).doesNotContain("secret-signature");
+  }
+
+  @Test
+  void retryableFailureIsRetriedAndAudited() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    backend.objects.put(ref, new byte[] {1, 2, 3});
+    backend.failures.add(new StorageException("busy", 503, "SlowDown", "r1", null, true));
+    backend.failures.add(new StorageException("busy", 500, "InternalError", "r2", null, true));
+
+    byte[] read = client.getBytes(ref);
+
+    assertThat(read).containsExactly(1, 2, 3);
+    assertThat(backend.calls.get()).isEqualTo(3);
+    assertThat(waits).hasSize(2);
+    assertThat(waits.get(0)).isBetween(Duration.ZERO, Duration.ofMillis(100));
+    assertThat(waits.get(1)).isBetween(Duration.ZERO, Duration.ofMillis(200));
+    List<Integer> statuses = audit.events(EventType.STORAGE_REQUEST).stream()
+        .map(event -> ((StorageRequestEvent) event).statusCode()).toList();
+    assertThat(statuses).containsExactly(503, 500, 200);
+  }
+
+  @Test
+  void retriesStopAtMaxAttempts() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    for (int i = 0; i < 5; i++) {
+      backend.failures.add(new StorageException("busy", 503, "SlowDown", "r" + i, null, true));
+    }
+
+    assertThatThrownBy(() -> client.head(ref)).isInstanceOf(StorageException.class).hasMessage("busy");
+
+    assertThat(backend.calls.get()).isEqualTo(3);
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).hasSize(3);
+  }
+
+  @Test
+  void nonRetryableFailureIsNotRetried() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/missing.txt");
+
+    assertThatThrownBy(() -> client.getBytes(ref))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isNotFound()).isTrue());
+
+    assertThat(backend.calls.get()).isEqualTo(1);
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
+  void streamUploadIsNotRetried() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/stream.bin");
+    backend.failures.add(new StorageException("busy", 503, "SlowDown", "r1", null, true));
+    ObjectBody body = ObjectBody.ofStream(new ByteArrayInputStream(new byte[10]), 10);
+
+    assertThatThrownBy(() -> client.put(ref, body, "application/octet-stream")).isInstanceOf(StorageException.class);
+
+    assertThat(backend.calls.get()).isEqualTo(1);
+    assertThat(backend.objects).doesNotContainKey(ref);
+  }
+
+  @Test
+  void listingFetchesPagesLazily() {
+    for (int i = 0; i < 7; i++) {
+      backend.objects.put(ObjectRef.of("reports", "exports/" + i), new byte[i]);
+    }
+
+    String first = client.list("reports", "exports/").findFirst().orElseThrow().key();
+    int pagesForFirst = backend.listRequests.size();
+    String all = client.list("reports", "exports/").map(summary -> summary.key()).collect(Collectors.joining(","));
+
+    assertThat(first).isEqualTo("exports/0");
+    assertThat(pagesForFirst).isEqualTo(1);
+    assertThat(all).isEqualTo("exports/0,exports/1,exports/2,exports/3,exports/4,exports/5,exports/6");
+    assertThat(backend.listRequests).hasSize(1 + 4);
+  }
+
+  @Test
+  void listingOutsidePrefixIsDenied() {
+    assertThatThrownBy(() -> client.list("reports", "finance/").count()).isInstanceOf(AccessDeniedException.class);
+    assertThat(backend.listRequests).isEmpty();
+  }
+
+  @Test
+  void presignChecksTheGrantedAction() {
+    PolicyReadOnly readOnly = new PolicyReadOnly();
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+
+    assertThat(readOnly.client.presign(new PresignRequest(ref, PresignRequest.Method.GET, Duration.ofMinutes(5))))
+        .hasPath("/reports/exports/a.txt");
+    assertThatThrownBy(() -> readOnly.client.presign(new PresignRequest(ref, PresignRequest.Method.PUT, Duration.ofMinutes(5))))
+        .isInstanceOf(AccessDeniedException.class);
+  }
+
+  @Test
+  void failedDownloadLeavesNoFile(@TempDir Path directory) throws IOException {
+    Path target = directory.resolve("q1.csv");
+    backend.failures.add(new StorageException("gone", 404, "NoSuchKey", "r1", null, false));
+
+    assertThatThrownBy(() -> client.getToFile(ObjectRef.of("reports", "exports/q1.csv"), target))
+        .isInstanceOf(StorageException.class);
+
+    try (var files = Files.list(directory)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void downloadToFileReplacesTarget(@TempDir Path directory) throws IOException {
+    Path target = directory.resolve("q1.csv");
+    Files.writeString(target, "old");
+    backend.objects.put(ObjectRef.of("reports", "exports/q1.csv"), "new".getBytes(StandardCharsets.UTF_8));
+
+    client.getToFile(ObjectRef.of("reports", "exports/q1.csv"), target);
+
+    assertThat(Files.readString(target)).isEqualTo("new");
+    try (var files = Files.list(directory)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
+  @Test
+  void failureBeforeExchangeIsAudited() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    DefaultStorageClient broken = new DefaultStorageClient(EXPORTER, POLICY, List.of(audit), new ScriptedBackend() {
+      @Override
+      public dev.latchkey.storage.ObjectMetadata head(ObjectRef r, dev.latchkey.storage.ExchangeListener l) {
+        throw new IllegalStateException("no credential");
+      }
+    }, RetryPolicy.NONE, InstantSource.system(), Map.of(), waits::add);
+
+    assertThatThrownBy(() -> broken.head(ref)).isInstanceOf(IllegalStateException.class);
+
+    List<AuditEvent> requests = audit.events(EventType.STORAGE_REQUEST);
+    assertThat(requests).hasSize(1);
+    assertThat(((StorageRequestEvent) requests.get(0)).errorMessage()).contains("no credential");
+  }
+
+  /** A client whose policy allows reading only. */
+  private final class PolicyReadOnly {
+    final DefaultStorageClient client = new DefaultStorageClient(EXPORTER,
+        AccessPolicy.builder()
+            .role(Role.builder().name("reader")
+                .rule(Rule.allow("read").actions(Action.READ).resources("memory://reports/**")).build())
+            .binding(Binding.builder().id("b").identities("report-exporter").roles("reader").build())
+            .build(),
+        List.of(audit), backend, RetryPolicy.NONE, InstantSource.system(), Map.of(), waits::add);
+  }
+}
