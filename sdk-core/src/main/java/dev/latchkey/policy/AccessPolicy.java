@@ -1,9 +1,11 @@
 package dev.latchkey.policy;
 
 import dev.latchkey.credentials.WorkloadIdentity;
+import dev.latchkey.policy.internal.AwsSessionPolicyCompiler;
 import dev.latchkey.policy.internal.PolicyDocumentReader;
 import dev.latchkey.policy.internal.PolicyExplainer;
 import dev.latchkey.policy.internal.PolicyIndex;
+import dev.latchkey.policy.internal.SasScopeCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +93,56 @@ public final class AccessPolicy {
   public PolicyExplanation explain(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     return PolicyExplainer.explain(roles, bindings, index.evaluate(request), request);
+  }
+
+  /**
+   * Compiles the identity's S3 permissions into an AWS session policy for the {@code aws}
+   * partition. See {@link #toAwsSessionPolicy(WorkloadIdentity, String)}.
+   */
+  public AwsSessionPolicy toAwsSessionPolicy(WorkloadIdentity identity) {
+    return toAwsSessionPolicy(identity, "aws");
+  }
+
+  /**
+   * Compiles the identity's S3 permissions into an AWS session policy of Allow statements, so that
+   * credentials from STS {@code AssumeRole} can do no more than this policy allows.
+   *
+   * <p>Conditions on identity attributes are decided now, for this identity. Rules of other schemes
+   * are left out. {@link Action#READ}, {@link Action#WRITE} and {@link Action#DELETE} become {@code
+   * s3:GetObject}, {@code s3:PutObject} and {@code s3:DeleteObject} on object ARNs; {@link
+   * Action#LIST} becomes {@code s3:ListBucket} with a {@code StringLike} condition on {@code
+   * s3:prefix}. Key patterns must be a literal key, or a literal prefix followed by {@code **},
+   * because IAM's {@code *} also matches {@code /}.
+   *
+   * @param partition the ARN partition, such as {@code aws}, {@code aws-cn} or {@code aws-us-gov}
+   * @throws PolicyNotExpressibleException if an S3 allow rule has a condition on the request
+   *     (time, resource or context attributes), a pattern has no exact IAM form, a deny rule may
+   *     remove part of an allowed resource, nothing on S3 is allowed, or the document would exceed
+   *     {@link AwsSessionPolicy#MAX_LENGTH} characters
+   */
+  public AwsSessionPolicy toAwsSessionPolicy(WorkloadIdentity identity, String partition) {
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(partition, "partition");
+    return AwsSessionPolicyCompiler.compile(this, identity, partition);
+  }
+
+  /**
+   * Compiles what the identity may do on an Azure blob, or on every blob of a container, into the
+   * permissions of a service SAS. The Azure module turns the result into a signed SAS.
+   *
+   * <p>For a blob ({@code azure://account/container/blob}) an action is granted when an allow rule
+   * matches the blob and no deny rule does. For a container ({@code azure://account/container/})
+   * an action is granted only when an allow rule covers every blob ({@code **}); {@link
+   * Action#LIST} is granted only for containers. See {@link SasScope} for the letters.
+   *
+   * @throws IllegalArgumentException if the target is not an {@code azure://} resource
+   * @throws PolicyNotExpressibleException if a rule that decides an action has a condition on the
+   *     request, a deny rule reaches into a container granted as a whole, or nothing is granted
+   */
+  public SasScope toSasScope(WorkloadIdentity identity, Resource target) {
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(target, "target");
+    return SasScopeCompiler.compile(this, identity, target);
   }
 
   /** Returns the roles that some binding grants to the identity, in policy order. */

@@ -71,6 +71,11 @@ public final class ResourcePattern {
         && key.matches(resource.key());
   }
 
+  /** Returns whether the resource's scheme and container match, whatever its key. */
+  public boolean matchesContainer(Resource resource) {
+    return scheme.equals(resource.scheme()) && container.matches(resource.containerPath());
+  }
+
   /** Returns the scheme, such as {@code s3}. */
   public String scheme() {
     return scheme;
