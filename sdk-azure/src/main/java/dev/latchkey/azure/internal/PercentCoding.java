@@ -1,0 +1,100 @@
+package dev.latchkey.azure.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Percent-encoding and decoding (RFC 3986) of blob names, query parameters and SAS fields, always
+ * as UTF-8.
+ */
+public final class PercentCoding {
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private PercentCoding() {}
+
+  /**
+   * Encodes a URI path: every byte except unreserved characters ({@code A-Z a-z 0-9 - . _ ~}) and
+   * {@code /} becomes {@code %XX}. Azure Storage decodes each escape, so a blob name round-trips
+   * byte for byte, including {@code + % ! $ & ' ( ) * , : ; = @} and non-ASCII characters.
+   */
+  public static String encodePath(String text) {
+    return encode(text, true);
+  }
+
+  /** Encodes a query parameter name or value: like {@link #encodePath} but {@code /} is encoded too. */
+  public static String encodeQueryComponent(String text) {
+    return encode(text, false);
+  }
+
+  /**
+   * Decodes {@code %XX} escapes as UTF-8, and {@code +} as a space as Azure Storage does for query
+   * parameters.
+   *
+   * @throws IllegalArgumentException if an escape is malformed
+   */
+  public static String decodeQueryComponent(String text) {
+    if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+      return text;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '%') {
+        bytes.write(hexByte(text, i));
+        i += 2;
+      } else if (c == '+') {
+        bytes.write(' ');
+      } else {
+        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(encoded, 0, encoded.length);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String text, boolean keepSlash) {
+    if (isUnreservedOnly(text, keepSlash)) {
+      return text;
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length * 3);
+    for (byte b : bytes) {
+      int c = b & 0xFF;
+      if (isUnreserved(c) || (keepSlash && c == '/')) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isUnreservedOnly(String text, boolean keepSlash) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!isUnreserved(c) && !(keepSlash && c == '/')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUnreserved(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '.' || c == '_' || c == '~';
+  }
+
+  private static int hexByte(String text, int percentIndex) {
+    if (percentIndex + 2 >= text.length()) {
+      throw new IllegalArgumentException("Invalid percent-encoding at the end of '" + text + "'");
+    }
+    int high = Character.digit(text.charAt(percentIndex + 1), 16);
+    int low = Character.digit(text.charAt(percentIndex + 2), 16);
+    if (high < 0 || low < 0) {
+      throw new IllegalArgumentException(
+          "Invalid percent-encoding '" + text.substring(percentIndex, percentIndex + 3) + "' in '" + text + "'");
+    }
+    return (high << 4) | low;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.latchkey.azure.sas;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/** The blob, container or directory a service or user delegation SAS grants access to. */
+record SasResource(Kind kind, String container, String path) {
+
+  /** The kinds of resource, with their {@code sr} codes. */
+  enum Kind {
+    BLOB("b"),
+    CONTAINER("c"),
+    DIRECTORY("d");
+
+    private final String code;
+
+    Kind(String code) {
+      this.code = code;
+    }
+  }
+
+  /** Permissions that only make sense on a container or directory, because they enumerate blobs. */
+  private static final Set<BlobSasPermission> ENUMERATING = EnumSet.of(BlobSasPermission.LIST, BlobSasPermission.FIND);
+
+  static SasResource blob(String container, String blobName) {
+    checkName("blob name", blobName);
+    return new SasResource(Kind.BLOB, checkContainer(container), blobName);
+  }
+
+  static SasResource container(String container) {
+    return new SasResource(Kind.CONTAINER, checkContainer(container), null);
+  }
+
+  static SasResource directory(String container, String directoryPath) {
+    checkName("directory path", directoryPath);
+    String trimmed = directoryPath.replaceAll("^/+|/+$", "");
+    if (trimmed.isEmpty() || trimmed.contains("//")) {
+      throw new IllegalArgumentException("Invalid directory path '" + directoryPath
+          + "': name a directory such as 2026/q1, without empty segments");
+    }
+    return new SasResource(Kind.DIRECTORY, checkContainer(container), trimmed);
+  }
+
+  String code() {
+    return kind.code;
+  }
+
+  /** Returns the number of path segments of a directory ({@code sdd}). */
+  int depth() {
+    return path == null ? 0 : path.split("/").length;
+  }
+
+  /** Returns {@code container} or {@code container/path}, as the canonical name writes it. */
+  String canonicalPath() {
+    return kind == Kind.CONTAINER ? container : container + "/" + path;
+  }
+
+  void checkPermissions(Set<BlobSasPermission> permissions) {
+    if (kind != Kind.BLOB) {
+      return;
+    }
+    for (BlobSasPermission permission : permissions) {
+      if (ENUMERATING.contains(permission)) {
+        throw new IllegalStateException("Invalid SAS permission " + permission + " for blob '" + path
+            + "': it needs a container or directory SAS");
+      }
+    }
+  }
+
+  private static String checkContainer(String container) {
+    Objects.requireNonNull(container, "container");
+    if (!container.matches("\\$root|\\$web|\\$logs|[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}")) {
+      throw new IllegalArgumentException("Invalid container name '" + container
+          + "': use 3 to 63 lower-case letters, digits and single hyphens, starting with a letter or digit");
+    }
+    return container;
+  }
+
+  private static void checkName(String what, String name) {
+    Objects.requireNonNull(name, what);
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("Invalid " + what + " '': name it");
+    }
+  }
+}

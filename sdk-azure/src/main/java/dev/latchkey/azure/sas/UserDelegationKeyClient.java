@@ -1,0 +1,220 @@
+package dev.latchkey.azure.sas;
+
+import dev.latchkey.azure.internal.AzureErrors;
+import dev.latchkey.azure.internal.HttpDates;
+import dev.latchkey.azure.internal.SafeXml;
+import dev.latchkey.azure.internal.SasTimes;
+import dev.latchkey.azure.internal.ServiceVersions;
+import dev.latchkey.azure.internal.XmlElement;
+import dev.latchkey.credentials.AccessToken;
+import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets user delegation keys from Blob Storage (Get User Delegation Key: {@code POST
+ * /?restype=service&comp=userdelegationkey}) with a Microsoft Entra bearer token for {@code
+ * https://storage.azure.com/.default}.
+ *
+ * <p>The key is requested no longer than the token lives, so a SAS signed with it never outlives
+ * the token it derives from. Requests go only over HTTPS, because they carry the bearer token.
+ * Thread-safe; the shared {@link OkHttpClient} is not closed by this class.
+ */
+public final class UserDelegationKeyClient {
+
+  private static final Logger logger = LoggerFactory.getLogger(UserDelegationKeyClient.class);
+
+  /** The longest validity Blob Storage grants a user delegation key: 7 days. */
+  public static final java.time.Duration MAX_KEY_LIFETIME = java.time.Duration.ofDays(7);
+
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final MediaType XML = MediaType.get("application/xml; charset=utf-8");
+
+  private final URI endpoint;
+  private final OkHttpClient httpClient;
+  private final String serviceVersion;
+  private final InstantSource clock;
+
+  private UserDelegationKeyClient(Builder builder) {
+    this.endpoint = builder.endpoint;
+    this.httpClient = builder.httpClient;
+    this.serviceVersion = builder.serviceVersion;
+    this.clock = builder.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Gets a key valid from {@code start} to {@code expiry}, or to the token's expiry if that is
+   * earlier.
+   *
+   * @throws IllegalArgumentException if the token is not a bearer token, the expiry is not after the
+   *     start, or the validity is longer than 7 days
+   * @throws StorageException if the service rejects the request or cannot be reached
+   */
+  public UserDelegationKey fetch(AccessToken token, Instant start, Instant expiry) {
+    Objects.requireNonNull(token, "token");
+    Instant cappedExpiry = capExpiry(token, Objects.requireNonNull(expiry, "expiry"));
+    checkValidity(Objects.requireNonNull(start, "start"), cappedExpiry);
+
+    Request request = new Request.Builder()
+        .url(endpoint.toString() + "/?restype=service&comp=userdelegationkey")
+        .header("Authorization", "Bearer " + token.token().reveal())
+        .header("x-ms-version", serviceVersion)
+        .header("x-ms-date", HttpDates.format(clock.instant()))
+        .post(RequestBody.create(keyInfo(start, cappedExpiry), XML))
+        .build();
+    logger.debug("Requesting a user delegation key from {} for token {}, valid until {}",
+        endpoint, token.id(), cappedExpiry);
+    return send(request);
+  }
+
+  private UserDelegationKey send(Request request) {
+    try (Response response = httpClient.newCall(request).execute()) {
+      if (!response.isSuccessful()) {
+        throw AzureErrors.fromResponse(response, "Get User Delegation Key", List.of());
+      }
+      return parse(readBounded(response));
+    } catch (IOException e) {
+      throw AzureErrors.fromIoException(e, "Get User Delegation Key");
+    }
+  }
+
+  private static byte[] readBounded(Response response) throws IOException {
+    try (InputStream in = response.body().byteStream()) {
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw new StorageException("Invalid Get User Delegation Key response: larger than " + MAX_BODY_BYTES
+            + " bytes", response.code(), null, response.header("x-ms-request-id"), null, false);
+      }
+      return bytes;
+    }
+  }
+
+  /** Parses the {@code UserDelegationKey} document of a response. */
+  static UserDelegationKey parse(byte[] body) {
+    try {
+      XmlElement root = SafeXml.parse(body);
+      return new UserDelegationKey(
+          required(root, "SignedOid"), required(root, "SignedTid"),
+          Instant.parse(required(root, "SignedStart")), Instant.parse(required(root, "SignedExpiry")),
+          required(root, "SignedService"), required(root, "SignedVersion"),
+          SecretValue.of(required(root, "Value")));
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      throw new StorageException("Invalid Get User Delegation Key response: " + e.getMessage(), 200, null, null, e,
+          false);
+    }
+  }
+
+  private static String required(XmlElement root, String name) {
+    String value = root.childText(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("the element " + name + " is missing");
+    }
+    return value.trim();
+  }
+
+  private static Instant capExpiry(AccessToken token, Instant expiry) {
+    if (!token.isBearer()) {
+      throw new IllegalArgumentException("Invalid token type '" + token.tokenType()
+          + "' for Get User Delegation Key: use a Bearer token for https://storage.azure.com/.default");
+    }
+    Instant tokenExpiry = token.expiresAt().orElse(null);
+    return tokenExpiry != null && tokenExpiry.isBefore(expiry) ? tokenExpiry : expiry;
+  }
+
+  private static void checkValidity(Instant start, Instant expiry) {
+    if (!expiry.isAfter(start)) {
+      throw new IllegalArgumentException("Invalid user delegation key validity " + start + " to " + expiry
+          + ": the expiry (capped at the token's expiry) must be after the start");
+    }
+    if (java.time.Duration.between(start, expiry).compareTo(MAX_KEY_LIFETIME) > 0) {
+      throw new IllegalArgumentException("Invalid user delegation key validity " + start + " to " + expiry
+          + ": Blob Storage grants at most 7 days");
+    }
+  }
+
+  private static String keyInfo(Instant start, Instant expiry) {
+    return "<?xml version=\"1.0\" encoding=\"utf-8\"?><KeyInfo><Start>" + SasTimes.format(start)
+        + "</Start><Expiry>" + SasTimes.format(expiry) + "</Expiry></KeyInfo>";
+  }
+
+  @Override
+  public String toString() {
+    return "UserDelegationKeyClient[" + endpoint + "]";
+  }
+
+  /** Builder for {@link UserDelegationKeyClient}; not thread-safe. */
+  public static final class Builder {
+    private URI endpoint;
+    private OkHttpClient httpClient;
+    private String serviceVersion = SasGrant.DEFAULT_VERSION;
+    private InstantSource clock = InstantSource.system();
+
+    private Builder() {}
+
+    /**
+     * Sets the Blob service endpoint, such as {@code https://account.blob.core.windows.net} or, for
+     * the emulator, {@code https://127.0.0.1:10000/devstoreaccount1}.
+     *
+     * @throws IllegalArgumentException if it is not an absolute HTTPS URI without query
+     */
+    public Builder endpoint(URI endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (!"https".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null
+          || endpoint.getRawQuery() != null) {
+        throw new IllegalArgumentException("Invalid endpoint '" + endpoint
+            + "': use an https:// URI without query, because the request carries a bearer token");
+      }
+      String text = endpoint.toString();
+      this.endpoint = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      return this;
+    }
+
+    /** Sets the shared HTTP client. */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** Sets {@code x-ms-version}; {@code 2025-11-05} by default. */
+    public Builder serviceVersion(String serviceVersion) {
+      this.serviceVersion = ServiceVersions.check("serviceVersion", serviceVersion);
+      return this;
+    }
+
+    /** Sets the clock for {@code x-ms-date}; the system clock by default. */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalStateException if the endpoint or the HTTP client is missing
+     */
+    public UserDelegationKeyClient build() {
+      if (endpoint == null || httpClient == null) {
+        throw new IllegalStateException("A user delegation key client needs endpoint(...) and httpClient(...)");
+      }
+      return new UserDelegationKeyClient(this);
+    }
+  }
+}
