@@ -12,6 +12,7 @@ module dev.latchkey.core {
   exports dev.latchkey.audit;
   exports dev.latchkey.auth.jose;
   exports dev.latchkey.credentials;
+  exports dev.latchkey.credentials.providers;
   exports dev.latchkey.okhttp;
   exports dev.latchkey.policy;
   exports dev.latchkey.signing;

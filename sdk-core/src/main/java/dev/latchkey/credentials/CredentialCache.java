@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
@@ -113,6 +114,7 @@ public interface CredentialCache<C extends Credential> extends CredentialProvide
     private Duration backoffBase = DEFAULT_BACKOFF_BASE;
     private Duration backoffCap = DEFAULT_BACKOFF_CAP;
     private OptionalLong jitterSeed = OptionalLong.empty();
+    private Duration maxAge;
 
     private Builder(CredentialProvider<C> provider) {
       this.provider = Objects.requireNonNull(provider, "provider");
@@ -194,6 +196,18 @@ public interface CredentialCache<C extends Credential> extends CredentialProvide
     }
 
     /**
+     * Sets the longest time a credential is served before the provider is asked again in the
+     * background, whatever its expiry; none by default. Use it for providers whose credentials
+     * change without expiring, such as a file of static keys that a secret manager rotates.
+     *
+     * @throws IllegalArgumentException if it is shorter than 1 millisecond or longer than 1 day
+     */
+    public Builder<C> maxAge(Duration maxAge) {
+      this.maxAge = checkDuration("maxAge", maxAge);
+      return this;
+    }
+
+    /**
      * Sets the seed of the random jitter of refresh times and backoff delays, so a test sees the same
      * times on every run. By default each cache draws an unpredictable seed, so caches built at the
      * same instant refresh at different instants.
@@ -208,7 +222,8 @@ public interface CredentialCache<C extends Credential> extends CredentialProvide
       RefreshScheduler chosenScheduler = scheduler != null ? scheduler : RefreshScheduler.shared();
       Executor chosenExecutor = fetchExecutor != null ? fetchExecutor : SharedRefreshThreads.fetchExecutor();
       return new RefreshingCredentialCache<>(new CacheOptions<>(provider, clock, chosenScheduler,
-          chosenExecutor, listeners, maxWait, defaultLifetime, backoffBase, backoffCap, jitterSeed));
+          chosenExecutor, listeners, maxWait, defaultLifetime, Optional.ofNullable(maxAge), backoffBase,
+          backoffCap, jitterSeed));
     }
 
     private static Duration checkDuration(String option, Duration value) {

@@ -7,6 +7,7 @@ import dev.latchkey.credentials.RefreshScheduler;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
  * @param listeners receive every transition, in order
  * @param maxWait how long a caller waits for a fetch when no usable credential is held
  * @param defaultLifetime the lifetime given to a credential that should expire but has no expiry
+ * @param maxAge the longest time a credential is served before a background fetch, if set
  * @param backoffBase the delay after the first failed fetch, before jitter
  * @param backoffCap the longest delay between failed fetches, before jitter
  * @param jitterSeed the seed of the cache's random jitter, or empty for an unpredictable one
@@ -32,6 +34,7 @@ public record CacheOptions<C extends Credential>(
     List<CredentialListener> listeners,
     Duration maxWait,
     Duration defaultLifetime,
+    Optional<Duration> maxAge,
     Duration backoffBase,
     Duration backoffCap,
     OptionalLong jitterSeed) {

@@ -55,6 +55,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
   private final List<CredentialListener> listeners;
   private final Duration maxWait;
   private final long defaultLifetimeMillis;
+  private final long maxAgeMillis;
   private final long backoffBaseMillis;
   private final long backoffCapMillis;
 
@@ -82,6 +83,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     this.listeners = options.listeners();
     this.maxWait = options.maxWait();
     this.defaultLifetimeMillis = options.defaultLifetime().toMillis();
+    this.maxAgeMillis = options.maxAge().map(Duration::toMillis).orElse(Long.MAX_VALUE);
     this.backoffBaseMillis = options.backoffBase().toMillis();
     this.backoffCapMillis = options.backoffCap().toMillis();
     this.random = options.jitterSeed().isPresent()
@@ -261,6 +263,9 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
 
     log.debug("Fetched credential {} from provider '{}': expires at {}, refresh at {}",
         credential.id(), providerName, next.expiresAt, Instant.ofEpochMilli(next.refreshAt));
+    if (previous.credential == credential) {
+      return;
+    }
     CredentialEvent.Type type =
         previous.credential == null ? CredentialEvent.Type.ISSUED : CredentialEvent.Type.REFRESHED;
     publish(type, credential, null, now);
@@ -324,7 +329,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
       expiresAt = Instant.ofEpochMilli(now + defaultLifetimeMillis);
     }
     if (expiresAt == null) {
-      return CacheSnapshot.fetched(credential, Long.MAX_VALUE, Long.MAX_VALUE, null);
+      return CacheSnapshot.fetched(credential, capByMaxAge(Long.MAX_VALUE, now), Long.MAX_VALUE, null);
     }
 
     long expiry = saturatedEpochMillis(expiresAt);
@@ -334,8 +339,12 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
           + Instant.ofEpochMilli(now) + "): check the issuer and the clocks of both hosts", true);
     }
     long staleAt = RefreshTiming.staleTime(now, expiry);
-    long refreshAt = refreshTime(credential, now, expiry, staleAt);
+    long refreshAt = capByMaxAge(refreshTime(credential, now, expiry, staleAt), now);
     return CacheSnapshot.fetched(credential, refreshAt, staleAt, expiresAt);
+  }
+
+  private long capByMaxAge(long refreshAt, long now) {
+    return maxAgeMillis == Long.MAX_VALUE ? refreshAt : Math.min(refreshAt, now + maxAgeMillis);
   }
 
   /** Returns the issuer's refresh time if it lies between now and the stale time, else the jittered one. */
