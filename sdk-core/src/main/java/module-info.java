@@ -10,6 +10,7 @@ module dev.latchkey.core {
 
   exports dev.latchkey;
   exports dev.latchkey.audit;
+  exports dev.latchkey.auth;
   exports dev.latchkey.auth.jose;
   exports dev.latchkey.credentials;
   exports dev.latchkey.credentials.providers;

@@ -1,0 +1,124 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.credentials.AccessToken;
+import dev.latchkey.credentials.CredentialProvider;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Obtains access tokens with the OAuth 2.0 client credentials grant (RFC 6749 section 4.4).
+ *
+ * <p>Each {@link #fetch()} sends one token request to the endpoint, with the client authentication
+ * of the {@link TokenEndpoint} and the same {@code scope}, {@code audience} and {@code resource}
+ * parameters every time. Wrap the provider in a {@link dev.latchkey.credentials.CredentialCache} to
+ * share one token and refresh it before it expires.
+ *
+ * <pre>{@code
+ * TokenEndpoint endpoint = TokenEndpoint.builder()
+ *     .uri(URI.create("https://login.example.com/oauth2/token"))
+ *     .clientAuthentication(ClientAuthentication.clientSecretBasic("billing-exporter", secret))
+ *     .build();
+ * ClientCredentialsProvider provider = ClientCredentialsProvider.builder()
+ *     .tokenEndpoint(endpoint)
+ *     .scopes("storage.read")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class ClientCredentialsProvider implements CredentialProvider<AccessToken> {
+
+  private final TokenEndpoint endpoint;
+  private final Map<String, List<String>> parameters;
+  private final String name;
+
+  private ClientCredentialsProvider(Builder builder) {
+    this.endpoint = builder.endpoint;
+    this.parameters = builder.options.parameters("client_credentials");
+    this.name = "oauth2-client-credentials:" + endpoint.clientAuthentication().orElseThrow().clientId();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Requests a new token.
+   *
+   * @throws OAuthErrorException if the server rejected the client or the scope
+   * @throws TokenEndpointException for timeouts, I/O failures, server errors and invalid responses
+   */
+  @Override
+  public AccessToken fetch() {
+    return endpoint.requestToken(parameters);
+  }
+
+  /** Returns {@code oauth2-client-credentials:} followed by the client id. */
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return "ClientCredentialsProvider[" + endpoint + ", parameters=" + parameters.keySet() + "]";
+  }
+
+  /** Builder for {@link ClientCredentialsProvider}; not thread-safe. */
+  public static final class Builder {
+    private TokenEndpoint endpoint;
+    private final GrantOptions options = new GrantOptions();
+
+    private Builder() {}
+
+    /** Sets the token endpoint, which must have client authentication. */
+    public Builder tokenEndpoint(TokenEndpoint endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /**
+     * Adds scopes to request, sent as one space-separated {@code scope} parameter.
+     *
+     * @throws IllegalArgumentException if a scope is blank or contains a space, quote or backslash
+     */
+    public Builder scopes(String... scopes) {
+      options.addScopes(scopes);
+      return this;
+    }
+
+    /** Adds an {@code audience} parameter, the logical name of the service the token is for. */
+    public Builder audience(String audience) {
+      options.addAudience(audience);
+      return this;
+    }
+
+    /**
+     * Adds a {@code resource} parameter (RFC 8707), the URI of the service the token is for.
+     *
+     * @throws IllegalArgumentException if it is not absolute or has a fragment
+     */
+    public Builder resource(URI resource) {
+      options.addResource(resource);
+      return this;
+    }
+
+    /**
+     * Builds the provider.
+     *
+     * @throws IllegalStateException if the endpoint is missing or has no client authentication
+     */
+    public ClientCredentialsProvider build() {
+      if (endpoint == null) {
+        throw new IllegalStateException("A client credentials provider needs a token endpoint: call tokenEndpoint(...)");
+      }
+      if (endpoint.clientAuthentication().isEmpty()) {
+        throw new IllegalStateException("The client credentials grant needs client authentication: build the"
+            + " token endpoint with clientAuthentication(...)");
+      }
+      return new ClientCredentialsProvider(this);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.credentials.CredentialException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A token request failed without an OAuth 2.0 error response: a timeout, a reset connection, an
+ * HTTP 5xx or 429, an unexpected status, or a response that is not a valid token response.
+ *
+ * <p>{@link #isRetryable()} is true for timeouts, I/O failures, 5xx, 429 and cut-off bodies. When
+ * the server sent {@code Retry-After}, {@link #retryAfter()} is the delay it requested, so a caller
+ * can wait at least that long. The message names the endpoint URL, never a secret or a token.
+ */
+public class TokenEndpointException extends CredentialException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int statusCode;
+  private final Duration retryAfter;
+
+  public TokenEndpointException(String message, Throwable cause, boolean retryable, int statusCode,
+      Duration retryAfter) {
+    super(message, cause, retryable);
+    this.statusCode = statusCode;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Returns the HTTP status code, or 0 if no response arrived. */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /** Returns the delay from the response's {@code Retry-After} header, if it had a valid one. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+}
