@@ -2,7 +2,9 @@
 module dev.latchkey.s3 {
   requires transitive dev.latchkey.core;
   requires com.github.benmanes.caffeine;
+  requires java.xml;
   requires org.slf4j;
 
   exports dev.latchkey.s3;
+  exports dev.latchkey.s3.credentials;
 }

@@ -10,6 +10,8 @@ module dev.latchkey.testkit {
   requires transitive dev.latchkey.core;
   requires okhttp3.tls;
   requires org.slf4j;
+  requires jdk.httpserver;
+  requires java.net.http;
 
   exports dev.latchkey.testkit;
 }
