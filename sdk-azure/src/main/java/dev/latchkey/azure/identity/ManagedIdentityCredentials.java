@@ -157,9 +157,9 @@ public final class ManagedIdentityCredentials {
     }
 
     /**
-     * Sets how long after the first attempt retries may start; default 70 seconds, because Azure
-     * documents that IMDS returns 410 while it updates and is back within 70 seconds. Zero turns
-     * retries off.
+     * Sets how long after the first attempt retries may start. Zero turns retries off. The default
+     * is 70 seconds, because Azure documents that IMDS returns 410 while it updates and is back
+     * within 70 seconds.
      */
     public Builder maxRetryDuration(Duration maxRetryDuration) {
       this.maxRetryDuration = Options.requireNotNegative("maxRetryDuration", maxRetryDuration);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.azure.testing.ImdsDispatcher;
 import dev.latchkey.azure.testing.RecordingSleeper;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
@@ -34,6 +35,7 @@ class ManagedIdentityCredentialsTest {
 
   @BeforeEach
   void startServer() throws IOException {
+    server.setDispatcher(new ImdsDispatcher());
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
@@ -49,6 +51,7 @@ class ManagedIdentityCredentialsTest {
     CredentialProvider<AccessToken> provider = builder().environment(Map.of()).build();
     AccessToken token = provider.fetch();
 
+    server.takeRequest(1, TimeUnit.SECONDS);
     RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
     assertThat(provider.name()).isEqualTo("managed-identity-imds");
     assertThat(request.getHeaders().get("Metadata")).isEqualTo("true");
@@ -80,6 +83,7 @@ class ManagedIdentityCredentialsTest {
     AccessToken token = builder().environment(Map.of())
         .scope("https://vault.azure.net/.default").build().fetch();
 
+    server.takeRequest();
     assertThat(server.takeRequest().getUrl().queryParameter("resource")).isEqualTo("https://vault.azure.net");
     assertThat(token.scopes()).containsExactly("https://vault.azure.net/.default");
   }
@@ -169,7 +173,7 @@ class ManagedIdentityCredentialsTest {
 
   private ManagedIdentityCredentials.Builder builder() {
     return ManagedIdentityCredentials.builder()
-        .imdsEndpoint(URI.create(server.url("/metadata/identity/oauth2/token").toString()))
+        .imdsEndpoint(URI.create(server.url(ImdsDispatcher.TOKEN_PATH).toString()))
         .clock(clock)
         .sleeper(sleeper);
   }

@@ -1,8 +1,11 @@
 package dev.latchkey.azure.internal.identity;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
 
 /**
  * A snapshot of the environment variables that Azure credential sources read.
@@ -45,5 +48,47 @@ public final class AzureEnvironment {
 
   public boolean has(String name) {
     return get(name).isPresent();
+  }
+
+  /**
+   * Returns the authority host from {@code AZURE_AUTHORITY_HOST}, or {@code defaultHost} if unset.
+   *
+   * @throws IllegalStateException if the variable is not an URL that tokens may be sent to
+   */
+  public HttpUrl authorityHost(String defaultHost) {
+    String value = get(AZURE_AUTHORITY_HOST).orElse(defaultHost);
+    try {
+      return EndpointRules.requireTokenEndpoint(AZURE_AUTHORITY_HOST, URI.create(value));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the tenant id from {@code AZURE_TENANT_ID}, or null if unset.
+   *
+   * @throws IllegalStateException if it is not a valid tenant id
+   */
+  public String tenantId() {
+    return get(AZURE_TENANT_ID).map(value -> checked(() -> EntraAuthority.requireTenantId(AZURE_TENANT_ID, value)))
+        .orElse(null);
+  }
+
+  /**
+   * Returns the client id from {@code AZURE_CLIENT_ID}, or null if unset.
+   *
+   * @throws IllegalStateException if it contains white space
+   */
+  public String clientId() {
+    return get(AZURE_CLIENT_ID).map(value -> checked(() -> Options.requireId(AZURE_CLIENT_ID, value)))
+        .orElse(null);
+  }
+
+  private static String checked(Supplier<String> check) {
+    try {
+      return check.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 }

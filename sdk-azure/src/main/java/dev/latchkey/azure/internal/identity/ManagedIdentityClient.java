@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each {@link #fetch()} sends one token request and retries it while the endpoint returns a
  * retryable status ({@link ManagedIdentityEndpoint#isRetryable(int)}) or fails after connecting,
- * with the {@link RetryBackoff} given. When no connection to IMDS can be opened and no token was
- * ever fetched, the host is taken to be outside Azure and {@code fetch()} throws {@link
- * CredentialNotConfiguredException} at once, so a chain moves on without waiting. IMDS 400 (the
- * identity is not assigned to this resource) is reported the same way. Thread-safe.
+ * with the {@link RetryBackoff} given. Before the first IMDS token request, an {@link ImdsProbe}
+ * checks that Azure IMDS is there; if not, the host is taken to be outside Azure and {@code fetch()}
+ * throws {@link CredentialNotConfiguredException} at once, so a chain moves on without waiting.
+ * IMDS 400 (the identity is not assigned to this resource) is reported the same way. Thread-safe.
  */
 public final class ManagedIdentityClient implements CredentialProvider<AccessToken> {
 
@@ -36,7 +36,7 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
   private final Settings settings;
   private final OkHttpClient httpClient;
   private final ManagedIdentityTokenParser parser;
-  private volatile boolean everConnected;
+  private volatile boolean imdsConfirmed;
 
   /**
    * Everything a client needs.
@@ -73,13 +73,13 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
     this.httpClient = settings.httpClient().newBuilder()
         .followRedirects(false)
         .followSslRedirects(false)
-        .addNetworkInterceptor(ConnectionProbe.INTERCEPTOR)
         .build();
     this.parser = new ManagedIdentityTokenParser(settings.endpoint().kind().displayName());
   }
 
   @Override
   public AccessToken fetch() {
+    confirmImds();
     Instant start = settings.clock().instant();
     for (int failedAttempts = 1; ; failedAttempts++) {
       Attempt attempt = sendOnce();
@@ -107,6 +107,14 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
         : "managed-identity-app-service";
   }
 
+  private void confirmImds() {
+    if (imdsConfirmed || settings.endpoint().kind() != ManagedIdentityEndpoint.Kind.IMDS) {
+      return;
+    }
+    ImdsProbe.requireImds(httpClient, tokenRequest(), settings.endpoint());
+    imdsConfirmed = true;
+  }
+
   /** The outcome of one request: a token, or a failure and whether and when to retry it. */
   private record Attempt(
       AccessToken token, CredentialException failure, boolean retryable, Optional<Duration> retryAfter) {
@@ -120,25 +128,26 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
     }
   }
 
-  private Attempt sendOnce() {
+  private Request tokenRequest() {
     String resource = ScopeResource.toResource(settings.scope());
-    Request request = settings.endpoint().tokenRequest(resource, Optional.ofNullable(settings.identity()));
-    ConnectionProbe probe = new ConnectionProbe();
-    try (Response response = httpClient.newCall(probe.attachTo(request)).execute()) {
-      everConnected = true;
+    return settings.endpoint().tokenRequest(resource, Optional.ofNullable(settings.identity()));
+  }
+
+  private Attempt sendOnce() {
+    try (Response response = httpClient.newCall(tokenRequest()).execute()) {
       String body = readBody(response);
       if (response.code() == 200) {
-        return Attempt.success(parse(body, resource));
+        return Attempt.success(parse(body));
       }
       return statusFailure(response, body);
     } catch (IOException e) {
-      CredentialException failure = ioFailure(e, probe.connected());
-      everConnected |= probe.connected();
-      return Attempt.failed(failure);
+      return Attempt.failed(new CredentialException(
+          "Managed identity token request to " + settings.endpoint() + " failed: " + e, e, true));
     }
   }
 
-  private AccessToken parse(String body, String resource) {
+  private AccessToken parse(String body) {
+    String resource = ScopeResource.toResource(settings.scope());
     AccessToken token = parser.parse(body, settings.scope(), resource, settings.clock().instant());
     LOG.debug("Fetched token {} from {}, expires at {}",
         token.id(), settings.endpoint(), token.expiresAt().orElseThrow());
@@ -159,19 +168,6 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
         "Managed identity token request to " + settings.endpoint() + " failed with HTTP " + status
             + " (" + detail + ")", retryable);
     return new Attempt(null, failure, retryable, RetryAfter.parse(response.header("Retry-After")));
-  }
-
-  private CredentialException ioFailure(IOException e, boolean connected) {
-    boolean unreachableImds = !connected && !everConnected
-        && settings.endpoint().kind() == ManagedIdentityEndpoint.Kind.IMDS;
-    if (unreachableImds) {
-      LOG.debug("No connection to {}: {}", settings.endpoint(), e.toString());
-      return new CredentialNotConfiguredException(
-          "Managed identity is not available: no connection to " + settings.endpoint()
-              + " (" + e.getClass().getSimpleName() + "), so this host is not an Azure VM with IMDS");
-    }
-    return new CredentialException(
-        "Managed identity token request to " + settings.endpoint() + " failed: " + e, e, true);
   }
 
   private static String readBody(Response response) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.latchkey.azure.testing.ImdsDispatcher;
 import dev.latchkey.azure.testing.RecordingSleeper;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -42,8 +44,11 @@ class ManagedIdentityClientTest {
       .readTimeout(Duration.ofSeconds(5))
       .build();
 
+  private final ImdsDispatcher dispatcher = new ImdsDispatcher();
+
   @BeforeEach
   void startServer() throws IOException {
+    server.setDispatcher(dispatcher);
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
@@ -58,7 +63,7 @@ class ManagedIdentityClientTest {
 
     AccessToken token = imds(new ManagedIdentityId(ManagedIdentityId.Type.CLIENT_ID, "client-1")).fetch();
 
-    RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+    RecordedRequest request = takeTokenRequest();
     assertThat(request.getMethod()).isEqualTo("GET");
     assertThat(request.getUrl().encodedPath()).isEqualTo("/metadata/identity/oauth2/token");
     assertThat(request.getUrl().queryParameter("api-version")).isEqualTo("2018-02-01");
@@ -76,8 +81,8 @@ class ManagedIdentityClientTest {
     imds(new ManagedIdentityId(ManagedIdentityId.Type.OBJECT_ID, "object-1")).fetch();
     imds(new ManagedIdentityId(ManagedIdentityId.Type.RESOURCE_ID, "/subscriptions/s/x")).fetch();
 
-    assertThat(server.takeRequest().getUrl().queryParameter("object_id")).isEqualTo("object-1");
-    assertThat(server.takeRequest().getUrl().queryParameter("msi_res_id")).isEqualTo("/subscriptions/s/x");
+    assertThat(takeTokenRequest().getUrl().queryParameter("object_id")).isEqualTo("object-1");
+    assertThat(takeTokenRequest().getUrl().queryParameter("msi_res_id")).isEqualTo("/subscriptions/s/x");
   }
 
   @Test
@@ -86,7 +91,7 @@ class ManagedIdentityClientTest {
 
     imds(null).fetch();
 
-    HttpUrl url = server.takeRequest().getUrl();
+    HttpUrl url = takeTokenRequest().getUrl();
     assertThat(url.queryParameterNames()).containsExactlyInAnyOrder("api-version", "resource");
   }
 
@@ -96,7 +101,7 @@ class ManagedIdentityClientTest {
 
     appService(new ManagedIdentityId(ManagedIdentityId.Type.OBJECT_ID, "object-1")).fetch();
 
-    RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+    RecordedRequest request = takeTokenRequest();
     assertThat(request.getUrl().queryParameter("api-version")).isEqualTo("2019-08-01");
     assertThat(request.getUrl().queryParameter("resource")).isEqualTo("https://storage.azure.com");
     assertThat(request.getUrl().queryParameter("principal_id")).isEqualTo("object-1");
@@ -110,7 +115,7 @@ class ManagedIdentityClientTest {
 
     appService(new ManagedIdentityId(ManagedIdentityId.Type.RESOURCE_ID, "/subscriptions/s/x")).fetch();
 
-    assertThat(server.takeRequest().getUrl().queryParameter("mi_res_id")).isEqualTo("/subscriptions/s/x");
+    assertThat(takeTokenRequest().getUrl().queryParameter("mi_res_id")).isEqualTo("/subscriptions/s/x");
   }
 
   @Test
@@ -133,7 +138,7 @@ class ManagedIdentityClientTest {
 
     assertThat(token.expiresAt()).contains(START.plusSeconds(3601));
     assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
-    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(tokenRequestCount()).isEqualTo(2);
   }
 
   @Test
@@ -146,7 +151,7 @@ class ManagedIdentityClientTest {
     AccessToken token = imds(null).fetch();
 
     assertThat(token.expiresAt()).contains(START.plusSeconds(70 + 3600));
-    assertThat(server.getRequestCount()).isEqualTo(9);
+    assertThat(tokenRequestCount()).isEqualTo(9);
     assertThat(sleeper.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(70));
   }
 
@@ -161,7 +166,7 @@ class ManagedIdentityClientTest {
         .isNotInstanceOf(CredentialNotConfiguredException.class)
         .hasMessageContaining("HTTP 503")
         .extracting(e -> ((CredentialException) e).isRetryable()).isEqualTo(true);
-    assertThat(server.getRequestCount()).isEqualTo(9);
+    assertThat(tokenRequestCount()).isEqualTo(9);
   }
 
   @Test
@@ -228,7 +233,7 @@ class ManagedIdentityClientTest {
         .body("{\"access_token\":\"slow\",\"expires_in\":60}").build());
     server.enqueue(token(3600));
 
-    AccessToken token = client(ManagedIdentityEndpoint.imds(server.url("/token")), null, impatient).fetch();
+    AccessToken token = client(ManagedIdentityEndpoint.imds(server.url(ImdsDispatcher.TOKEN_PATH)), null, impatient).fetch();
 
     assertThat(token.token().reveal()).isEqualTo("token-3600");
     assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
@@ -242,6 +247,48 @@ class ManagedIdentityClientTest {
         .isInstanceOf(CredentialException.class)
         .hasMessageContaining("not valid JSON");
     assertThat(sleeper.sleeps()).isEmpty();
+  }
+
+  @Test
+  void probesImdsOnceWithoutMetadataHeader() throws InterruptedException {
+    server.enqueue(token(3600));
+    server.enqueue(token(3600));
+    ManagedIdentityClient client = imds(null);
+
+    client.fetch();
+    client.fetch();
+
+    RecordedRequest probe = server.takeRequest(1, TimeUnit.SECONDS);
+    assertThat(probe.getHeaders().get("Metadata")).isNull();
+    assertThat(probe.getUrl().queryParameter("resource")).isEqualTo("https://storage.azure.com");
+    assertThat(dispatcher.probes()).isEqualTo(1);
+    assertThat(tokenRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void otherMetadataServiceIsNotConfigured() {
+    server.setDispatcher(new QueueDispatcher());
+    server.enqueue(new MockResponse.Builder().code(404)
+        .body("<?xml version=\"1.0\"?><html><title>404 - Not Found</title></html>").build());
+
+    assertThatThrownBy(() -> imds(null).fetch())
+        .isInstanceOf(CredentialNotConfiguredException.class)
+        .hasMessageContaining("HTTP 404 where Azure IMDS answers 400");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(sleeper.sleeps()).isEmpty();
+  }
+
+  @Test
+  void busyImdsPassesTheProbe() {
+    server.setDispatcher(new QueueDispatcher());
+    server.enqueue(status(410));
+    server.enqueue(status(410));
+    server.enqueue(token(3600));
+
+    AccessToken token = imds(null).fetch();
+
+    assertThat(token.token().reveal()).isEqualTo("token-3600");
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
@@ -295,8 +342,23 @@ class ManagedIdentityClientTest {
     assertThat(appService(null).name()).isEqualTo("managed-identity-app-service");
   }
 
+  private int tokenRequestCount() {
+    return server.getRequestCount() - dispatcher.probes();
+  }
+
+  /** Returns the next request that is not an IMDS probe. */
+  private RecordedRequest takeTokenRequest() throws InterruptedException {
+    while (true) {
+      RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+      assertThat(request).as("a token request within 1 second").isNotNull();
+      if (!ImdsDispatcher.isProbe(request)) {
+        return request;
+      }
+    }
+  }
+
   private ManagedIdentityClient imds(ManagedIdentityId identity) {
-    return client(ManagedIdentityEndpoint.imds(server.url("/metadata/identity/oauth2/token")), identity, http);
+    return client(ManagedIdentityEndpoint.imds(server.url(ImdsDispatcher.TOKEN_PATH)), identity, http);
   }
 
   private ManagedIdentityClient appService(ManagedIdentityId identity) {
