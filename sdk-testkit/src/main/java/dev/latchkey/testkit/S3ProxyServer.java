@@ -121,8 +121,18 @@ public final class S3ProxyServer implements AutoCloseable {
     private boolean ignoreUnknownHeaders;
     private BlobStoreLocator blobStoreLocator;
     private BlobStore blobStore;
+    private String virtualHost;
 
     private Builder() {}
+
+    /**
+     * Sets the host name under which S3Proxy also accepts virtual-hosted requests ({@code
+     * bucket.HOST}), such as {@code localhost}; default none, so only path-style requests work.
+     */
+    public Builder virtualHost(String host) {
+      this.virtualHost = requireText(host, "virtualHost");
+      return this;
+    }
 
     /** Sets the access key id the server accepts; default {@link #DEFAULT_IDENTITY}. */
     public Builder identity(String identity) {
@@ -210,6 +220,9 @@ public final class S3ProxyServer implements AutoCloseable {
           .ignoreUnknownHeaders(ignoreUnknownHeaders);
       if (maximumTimeSkew != null) {
         proxy.maximumTimeSkew((int) maximumTimeSkew.getSeconds());
+      }
+      if (virtualHost != null) {
+        proxy.virtualHost(virtualHost);
       }
       return proxy.build();
     }

@@ -28,6 +28,29 @@ public final class UriEncoding {
     return out.toAsciiString(0, out.length());
   }
 
+  /**
+   * Encodes an object key for the path of an S3 URL. A {@code /} between two non-empty segments stays
+   * a separator; a {@code /} next to an empty segment (a leading or trailing slash, or {@code //}) is
+   * sent as {@code %2F}, because HTTP servers such as Jetty merge repeated slashes and would store
+   * the object under another key.
+   */
+  public static String encodeObjectKey(String key) {
+    ByteBuf out = new ByteBuf(key.length() + 16);
+    String[] segments = key.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (i > 0) {
+        boolean separator = !segments[i - 1].isEmpty() && !segments[i].isEmpty();
+        if (separator) {
+          out.append('/');
+        } else {
+          out.appendPercentEncoded('/');
+        }
+      }
+      appendEncoded(out, segments[i], 0, segments[i].length(), false);
+    }
+    return out.toAsciiString(0, out.length());
+  }
+
   /** Encodes text for a query parameter name or value; {@code /}, {@code =} and {@code &} are encoded. */
   public static String encodeQueryComponent(String text) {
     ByteBuf out = new ByteBuf(text.length() + 16);

@@ -1,0 +1,413 @@
+package dev.latchkey.s3;
+
+import dev.latchkey.credentials.AwsCredentials;
+import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.s3.internal.S3Transport;
+import dev.latchkey.s3.internal.S3Uploads;
+import dev.latchkey.s3.internal.S3Xml;
+import dev.latchkey.s3.internal.UriEncoding;
+import dev.latchkey.signing.ClockSkew;
+import dev.latchkey.signing.SignableRequest;
+import dev.latchkey.storage.ByteRange;
+import dev.latchkey.storage.ExchangeListener;
+import dev.latchkey.storage.ListPage;
+import dev.latchkey.storage.ListRequest;
+import dev.latchkey.storage.ObjectBody;
+import dev.latchkey.storage.ObjectContent;
+import dev.latchkey.storage.ObjectMetadata;
+import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.StorageBackend;
+import dev.latchkey.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+
+/**
+ * The S3 protocol on OkHttp: get, put, delete, head, list and presign against Amazon S3 or an
+ * S3-compatible store, signed with SigV4.
+ *
+ * <p>Object keys are percent-encoded with the SigV4 rules, so the path on the wire is the path that
+ * was signed. Keys with {@code //}, a leading slash, spaces, {@code +}, {@code %} and non-ASCII
+ * characters are sent as they are. A key with a {@code .} or {@code ..} segment (such as {@code a/../b})
+ * is rejected before any request, because OkHttp resolves dot segments in URLs and would address
+ * another object.
+ *
+ * <p>Uploads: a body up to {@link Builder#chunkedUploadThreshold} is read into memory and signed
+ * with its SHA-256; a longer body of known length is streamed with chunked signing ({@code
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD}); from {@link Builder#multipartThreshold}, and for bodies of
+ * unknown length, a multipart upload sends parts of {@link Builder#partSize} held in memory, and is
+ * aborted if any step fails. An upload never returns while bytes are missing: a stream that ends
+ * early or runs long fails the upload before it is committed.
+ *
+ * <p>Errors become {@link StorageException} with the S3 error code, message and request id. Clock
+ * skew and expired session tokens are retried once (see {@code S3Transport}). Thread-safe.
+ */
+public final class S3Backend implements StorageBackend {
+
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern LEGACY_BUCKET = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+
+  /** The placement of the bucket name in a request URL. */
+  public enum Addressing {
+    /** {@code https://endpoint/bucket/key}: for custom endpoints and S3-compatible stores. */
+    PATH_STYLE,
+    /** {@code https://bucket.endpoint/key}: the form Amazon S3 prefers. */
+    VIRTUAL_HOSTED
+  }
+
+  private final URI endpoint;
+  private final Addressing addressing;
+  private final CredentialProvider<AwsCredentials> credentials;
+  private final SigV4Presigner presigner;
+  private final S3Transport transport;
+  private final S3Uploads uploads;
+
+  private S3Backend(Builder builder) {
+    this.endpoint = builder.endpoint;
+    this.addressing = builder.addressing;
+    this.credentials = builder.credentials;
+    SigV4Signer signer = SigV4Signer.forS3(builder.region);
+    this.presigner = SigV4Presigner.builder().signer(signer).clock(builder.clock).clockSkew(builder.clockSkew).build();
+    this.transport = new S3Transport(builder.httpClient, signer, credentials, builder.clockSkew, builder.clock);
+    this.uploads = new S3Uploads(transport, builder.chunkedUploadThreshold, builder.multipartThreshold,
+        builder.partSize, builder.chunkSize);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String scheme() {
+    return "s3";
+  }
+
+  @Override
+  public String containerResource(String container) {
+    return "s3://" + container;
+  }
+
+  @Override
+  public ObjectContent get(ObjectRef ref, ByteRange range, ExchangeListener listener) {
+    SignableRequest.Builder request = SignableRequest.builder("GET", objectUri(ref, null));
+    if (range != null) {
+      request.addHeader("Range", range.toHeaderValue());
+    }
+    Response response = transport.execute(request.build(), S3Transport.bytes(null), listener);
+    return new ObjectContent(metadata(ref, response), response.body().byteStream());
+  }
+
+  @Override
+  public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener) {
+    Objects.requireNonNull(body, "body");
+    URI uri = objectUri(ref, null);
+    String type = contentType == null ? "application/octet-stream" : contentType;
+    return uploads.put(ref, uri, body, type, listener);
+  }
+
+  @Override
+  public void delete(ObjectRef ref, ExchangeListener listener) {
+    SignableRequest request = SignableRequest.builder("DELETE", objectUri(ref, null)).build();
+    transport.execute(request, S3Transport.bytes(null), listener).close();
+  }
+
+  @Override
+  public ObjectMetadata head(ObjectRef ref, ExchangeListener listener) {
+    SignableRequest request = SignableRequest.builder("HEAD", objectUri(ref, null)).build();
+    try (Response response = transport.execute(request, S3Transport.bytes(null), listener)) {
+      return metadata(ref, response);
+    }
+  }
+
+  @Override
+  public ListPage list(ListRequest request, ExchangeListener listener) {
+    StringBuilder query = new StringBuilder("list-type=2&max-keys=").append(request.maxResults());
+    appendParam(query, "prefix", request.prefix().isEmpty() ? null : request.prefix());
+    appendParam(query, "delimiter", request.delimiter());
+    appendParam(query, "continuation-token", request.continuationToken());
+    URI uri = bucketUri(request.container(), query.toString());
+    SignableRequest get = SignableRequest.builder("GET", uri).build();
+    try (Response response = transport.execute(get, S3Transport.bytes(null), listener);
+        InputStream in = response.body().byteStream()) {
+      return S3Xml.parseListV2(S3Xml.readBounded(in, S3Xml.MAX_DOCUMENT_BYTES)).page();
+    } catch (IOException e) {
+      throw new StorageException("Failed to read the listing of bucket '" + request.container() + "': "
+          + e.getMessage(), 200, null, null, e, true);
+    }
+  }
+
+  /**
+   * Returns a presigned GET or PUT URL. The signing time is the estimated server time, and the expiry
+   * is capped at the expiry of the current credential.
+   */
+  @Override
+  public URI presign(PresignRequest request) {
+    SignableRequest unsigned = SignableRequest.builder(request.method().name(), objectUri(request.ref(), null)).build();
+    return presigner.presign(unsigned, credentials.fetch(), request.expiry()).uri();
+  }
+
+  @Override
+  public String toString() {
+    return "S3Backend[endpoint=" + endpoint + ", addressing=" + addressing + ", credentials=" + credentials.name() + "]";
+  }
+
+  // ---- URLs ----
+
+  private URI objectUri(ObjectRef ref, String rawQuery) {
+    requireBucket(ref.container());
+    requireSendableKey(ref);
+    String path = "/" + UriEncoding.encodeObjectKey(ref.key());
+    return uri(ref.container(), path, rawQuery);
+  }
+
+  private URI bucketUri(String bucket, String rawQuery) {
+    requireBucket(bucket);
+    return uri(bucket, "/", rawQuery);
+  }
+
+  private URI uri(String bucket, String path, String rawQuery) {
+    String query = rawQuery == null ? "" : "?" + rawQuery;
+    String port = endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort();
+    if (addressing == Addressing.VIRTUAL_HOSTED) {
+      return URI.create(endpoint.getScheme() + "://" + bucket + "." + endpoint.getHost() + port + path + query);
+    }
+    String bucketPath = path.equals("/") ? "/" + bucket : "/" + bucket + path;
+    return URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + bucketPath + query);
+  }
+
+  private static void appendParam(StringBuilder query, String name, String value) {
+    if (value != null) {
+      query.append('&').append(name).append('=').append(UriEncoding.encodeQueryComponent(value));
+    }
+  }
+
+  private void requireBucket(String bucket) {
+    Pattern rule = addressing == Addressing.VIRTUAL_HOSTED ? BUCKET : LEGACY_BUCKET;
+    if (!rule.matcher(bucket).matches()) {
+      throw new IllegalArgumentException("Invalid bucket name '" + bucket
+          + "': use 3 to 63 lower-case letters, digits, dots and hyphens"
+          + (addressing == Addressing.VIRTUAL_HOSTED ? " (virtual-hosted addressing puts it in a host name)" : ""));
+    }
+  }
+
+  /** Rejects keys with a {@code .} or {@code ..} segment, which OkHttp would resolve into another path. */
+  private static void requireSendableKey(ObjectRef ref) {
+    for (String segment : ref.key().split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException("Invalid object key '" + ref.key() + "' in bucket '" + ref.container()
+            + "': a '.' or '..' path segment cannot be sent exactly, because the HTTP client would resolve it"
+            + " and address a different object; rename the key");
+      }
+    }
+  }
+
+  // ---- responses ----
+
+  static ObjectMetadata metadata(ObjectRef ref, Response response) {
+    Map<String, String> user = new HashMap<>();
+    for (String name : response.headers().names()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("x-amz-meta-")) {
+        user.put(lower.substring("x-amz-meta-".length()), response.header(name));
+      }
+    }
+    long size = contentLength(response);
+    return new ObjectMetadata(ref, size, response.header("ETag"), response.header("Content-Type"),
+        parseHttpDate(response.header("Last-Modified")), user);
+  }
+
+  private static long contentLength(Response response) {
+    String range = response.header("Content-Range");
+    if (range != null && range.contains("/") && !range.endsWith("/*")) {
+      return Long.parseLong(range.substring(range.lastIndexOf('/') + 1).trim());
+    }
+    String length = response.header("Content-Length");
+    return length == null ? -1 : Long.parseLong(length.trim());
+  }
+
+  private static Instant parseHttpDate(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Builder for {@link S3Backend}; not thread-safe. */
+  public static final class Builder {
+    private URI endpoint;
+    private String region;
+    private Addressing addressing;
+    private CredentialProvider<AwsCredentials> credentials;
+    private OkHttpClient httpClient;
+    private ClockSkew clockSkew = ClockSkew.create();
+    private InstantSource clock = InstantSource.system();
+    private long chunkedUploadThreshold = 8L * 1024 * 1024;
+    private long multipartThreshold = 64L * 1024 * 1024;
+    private int partSize = 16 * 1024 * 1024;
+    private int chunkSize = 64 * 1024;
+
+    private Builder() {}
+
+    /**
+     * Sets the endpoint, such as {@code https://s3.eu-west-1.amazonaws.com} or the URL of an
+     * S3-compatible store; default {@code https://s3.REGION.amazonaws.com}. Plain {@code http} is
+     * accepted only for loopback addresses.
+     *
+     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and no path
+     */
+    public Builder endpoint(URI endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
+      boolean http = "http".equalsIgnoreCase(endpoint.getScheme());
+      String path = endpoint.getRawPath();
+      if ((!https && !http) || endpoint.getHost() == null || (path != null && !path.isEmpty() && !path.equals("/"))
+          || endpoint.getRawQuery() != null) {
+        throw new IllegalArgumentException("Invalid S3 endpoint '" + endpoint
+            + "': use an https URI with a host and no path, such as https://s3.eu-west-1.amazonaws.com");
+      }
+      if (http && !isLoopback(endpoint.getHost())) {
+        throw new IllegalArgumentException("Invalid S3 endpoint '" + endpoint
+            + "': plain http is accepted only for loopback addresses; use https");
+      }
+      this.endpoint = URI.create(endpoint.getScheme().toLowerCase(Locale.ROOT) + "://" + endpoint.getRawAuthority());
+      return this;
+    }
+
+    /** Sets the bucket's region, such as {@code eu-west-1}; required. */
+    public Builder region(String region) {
+      SigV4Signer.builder().region(region);
+      this.region = region;
+      return this;
+    }
+
+    /** Sets the addressing; default virtual-hosted for Amazon S3 and path-style for a custom endpoint. */
+    public Builder addressing(Addressing addressing) {
+      this.addressing = Objects.requireNonNull(addressing, "addressing");
+      return this;
+    }
+
+    /**
+     * Sets where credentials come from; required. Pass a {@code CredentialCache} so credentials are
+     * reused and refreshed, and so a credential the server rejects as expired is invalidated.
+     */
+    public Builder credentials(CredentialProvider<AwsCredentials> credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Sets the OkHttp client, shared with the rest of the application; default a new client. */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** Sets the clock-skew estimate shared with other signers; default a new zero estimate. */
+    public Builder clockSkew(ClockSkew clockSkew) {
+      this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+      return this;
+    }
+
+    /** Sets the local clock; default {@link InstantSource#system()}. */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the body size in bytes above which a body of known length is streamed with chunked
+     * signing. Smaller bodies are read into memory and hashed. Default 8 MiB.
+     */
+    public Builder chunkedUploadThreshold(long bytes) {
+      this.chunkedUploadThreshold = requireRange("chunkedUploadThreshold", bytes, 0, Integer.MAX_VALUE - 8);
+      return this;
+    }
+
+    /** Sets the body size in bytes from which a multipart upload is used; default 64 MiB, at least 5 MiB. */
+    public Builder multipartThreshold(long bytes) {
+      this.multipartThreshold = requireRange("multipartThreshold", bytes, S3Uploads.MIN_PART_SIZE, Long.MAX_VALUE);
+      return this;
+    }
+
+    /** Sets the size in bytes of each multipart part, held in memory while it is sent; default 16 MiB, 5 MiB to 512 MiB. */
+    public Builder partSize(int bytes) {
+      this.partSize = (int) requireRange("partSize", bytes, S3Uploads.MIN_PART_SIZE, 512L * 1024 * 1024);
+      return this;
+    }
+
+    /** Sets the bytes of object data per chunk of a chunked upload; default 64 KiB, at least 8 KiB. */
+    public Builder chunkSize(int bytes) {
+      this.chunkSize = (int) requireRange("chunkSize", bytes, ChunkedUploadSigner.MIN_CHUNK_SIZE, 16L * 1024 * 1024);
+      return this;
+    }
+
+    /**
+     * Builds the backend.
+     *
+     * @throws IllegalStateException if the region or the credentials are missing, or the chunked
+     *     threshold is not below the multipart threshold
+     */
+    public S3Backend build() {
+      if (region == null) {
+        throw new IllegalStateException("S3Backend needs the bucket's region: call region(\"eu-west-1\")");
+      }
+      if (credentials == null) {
+        throw new IllegalStateException("S3Backend needs credentials: call credentials(CredentialCache.builder(provider).build())");
+      }
+      if (chunkedUploadThreshold >= multipartThreshold) {
+        throw new IllegalStateException("Invalid chunkedUploadThreshold " + chunkedUploadThreshold
+            + ": it must be below multipartThreshold " + multipartThreshold);
+      }
+      if (addressing == null) {
+        addressing = endpoint == null ? Addressing.VIRTUAL_HOSTED : Addressing.PATH_STYLE;
+      }
+      if (endpoint == null) {
+        endpoint = URI.create("https://s3." + region + ".amazonaws.com");
+      }
+      if (httpClient == null) {
+        httpClient = new OkHttpClient();
+      }
+      return new S3Backend(this);
+    }
+
+    private static long requireRange(String option, long value, long min, long max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException("Invalid " + option + " " + value + ": use " + min + " to " + max + " bytes");
+      }
+      return value;
+    }
+
+    private static boolean isLoopback(String host) {
+      String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      if (bare.equalsIgnoreCase("localhost")) {
+        return true;
+      }
+      if (!bare.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+        return false;
+      }
+      try {
+        return InetAddress.getByName(bare).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package dev.latchkey.s3.internal;
+
+import dev.latchkey.audit.Redactor;
+import dev.latchkey.credentials.AwsCredentials;
+import dev.latchkey.credentials.CredentialCache;
+import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.s3.SigV4Signer;
+import dev.latchkey.signing.ClockSkew;
+import dev.latchkey.signing.SignableRequest;
+import dev.latchkey.storage.Exchange;
+import dev.latchkey.storage.ExchangeListener;
+import dev.latchkey.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs and sends one S3 request with OkHttp, maps error responses to {@link StorageException}, and
+ * retries once after clock skew and once after an expired session token.
+ *
+ * <p>A {@code RequestTimeTooSkewed} response updates the shared {@link ClockSkew} from the response's
+ * {@code Date} header (or the error's {@code ServerTime}), and the request is signed again and sent
+ * once more. An {@code ExpiredToken}, {@code InvalidToken} or {@code TokenRefreshRequired} response
+ * invalidates the credential in its {@link CredentialCache} (which ignores the call if the credential
+ * was already replaced), and the request is sent once more with the next credential. Both retries
+ * need a body that can be sent again. Every attempt is reported to the {@link ExchangeListener}.
+ *
+ * <p>Thread-safe.
+ */
+public final class S3Transport {
+
+  private static final Logger log = LoggerFactory.getLogger(S3Transport.class);
+
+  /** The largest error body read: S3 error documents are well under 4 KiB. */
+  private static final int MAX_ERROR_BYTES = 64 * 1024;
+
+  private static final Set<String> TOKEN_ERRORS = Set.of("ExpiredToken", "InvalidToken", "TokenRefreshRequired");
+  private static final Set<String> RETRYABLE_ERRORS =
+      Set.of("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed");
+
+  private final OkHttpClient http;
+  private final SigV4Signer signer;
+  private final CredentialProvider<AwsCredentials> credentials;
+  private final ClockSkew clockSkew;
+  private final InstantSource clock;
+
+  public S3Transport(OkHttpClient http, SigV4Signer signer, CredentialProvider<AwsCredentials> credentials,
+      ClockSkew clockSkew, InstantSource clock) {
+    this.http = http;
+    this.signer = signer;
+    this.credentials = credentials;
+    this.clockSkew = clockSkew;
+    this.clock = clock;
+  }
+
+  /** The body of a request: how it is signed, how OkHttp writes it, and whether it can be sent twice. */
+  public interface Body {
+    /** Signs the request, adding whatever payload headers this kind of body needs. */
+    SignableRequest sign(SigV4Signer signer, SignableRequest request, AwsCredentials credentials, Instant time);
+
+    /** Returns the OkHttp body for a signed request, or {@code null} for none. */
+    RequestBody toRequestBody(SignableRequest signed);
+
+    /** Returns whether the body can be written again for a retry. */
+    boolean isRepeatable();
+
+    /** Returns the body bytes sent, for the exchange report. */
+    long length();
+  }
+
+  /** Returns a body that is absent ({@code null}) or held in memory and signed with its SHA-256. */
+  public static Body bytes(byte[] content) {
+    return new Body() {
+      @Override
+      public SignableRequest sign(SigV4Signer signer, SignableRequest request, AwsCredentials creds, Instant time) {
+        SignableRequest withBody = content == null ? request : request.toBuilder().body(content).build();
+        return signer.sign(withBody, creds, time);
+      }
+
+      @Override
+      public RequestBody toRequestBody(SignableRequest signed) {
+        return content == null ? null : RequestBody.create(content, null);
+      }
+
+      @Override
+      public boolean isRepeatable() {
+        return true;
+      }
+
+      @Override
+      public long length() {
+        return content == null ? 0 : content.length;
+      }
+    };
+  }
+
+  /**
+   * Sends the request and returns the successful response, whose body the caller must close.
+   *
+   * @throws StorageException if S3 returned an error or could not be reached
+   */
+  public Response execute(SignableRequest request, Body body, ExchangeListener listener) {
+    boolean skewRetried = false;
+    boolean tokenRetried = false;
+    while (true) {
+      AwsCredentials current = credentials.fetch();
+      SignableRequest signed = body.sign(signer, request, current, clockSkew.serverTime(clock));
+      Attempt attempt = send(signed, body, current, listener);
+      if (attempt.response != null) {
+        return attempt.response;
+      }
+      StorageException error = attempt.error;
+      if ("RequestTimeTooSkewed".equals(error.errorCode()) && !skewRetried && body.isRepeatable()) {
+        skewRetried = true;
+        log.warn("S3 rejected {} {} as too skewed; new clock offset {}, signing again",
+            request.method(), Redactor.url(request.uri()), clockSkew.offset());
+        continue;
+      }
+      if (error.errorCode() != null && TOKEN_ERRORS.contains(error.errorCode()) && !tokenRetried && body.isRepeatable()
+          && credentials instanceof CredentialCache<AwsCredentials> cache) {
+        tokenRetried = true;
+        log.warn("S3 rejected credential {} with {}; invalidating it and retrying once", current.id(), error.errorCode());
+        cache.invalidate(current);
+        continue;
+      }
+      throw error;
+    }
+  }
+
+  /** The outcome of one HTTP exchange: a successful response or the error to throw or retry on. */
+  private record Attempt(Response response, StorageException error) {}
+
+  private Attempt send(SignableRequest signed, Body body, AwsCredentials current, ExchangeListener listener) {
+    Request okRequest = toOkHttp(signed, body);
+    String url = Redactor.url(signed.uri());
+    long start = System.nanoTime();
+    Response response;
+    try {
+      response = http.newCall(okRequest).execute();
+    } catch (IOException e) {
+      report(listener, signed, url, 0, null, null, current, body.length(), 0, start);
+      log.warn("S3 request {} {} failed: {}", signed.method(), url, e.toString());
+      return new Attempt(null, new StorageException("S3 request " + signed.method() + " " + url + " failed: " + e,
+          0, null, null, e, true));
+    }
+    String requestId = response.header("x-amz-request-id");
+    if (response.isSuccessful()) {
+      long received = response.body().contentLength();
+      report(listener, signed, url, response.code(), null, requestId, current, body.length(), Math.max(received, 0), start);
+      return new Attempt(response, null);
+    }
+    return new Attempt(null, readError(response, signed, url, current, body, listener, start));
+  }
+
+  private StorageException readError(Response response, SignableRequest signed, String url, AwsCredentials current,
+      Body body, ExchangeListener listener, long start) {
+    byte[] bytes;
+    try (response; InputStream in = response.body().byteStream()) {
+      bytes = in.readNBytes(MAX_ERROR_BYTES);
+    } catch (IOException e) {
+      bytes = new byte[0];
+    }
+    S3Xml.ErrorDocument document = S3Xml.parseError(bytes);
+    String code = document.code() != null ? document.code() : statusCode(response.code());
+    String requestId = document.requestId() != null ? document.requestId() : response.header("x-amz-request-id");
+    report(listener, signed, url, response.code(), code, requestId, current, body.length(), bytes.length, start);
+    if ("RequestTimeTooSkewed".equals(code)) {
+      updateSkew(response, document);
+    }
+    String message = "S3 " + signed.method() + " " + url + " failed with HTTP " + response.code() + " " + code
+        + (document.message() == null ? "" : ": " + Redactor.text(document.message()))
+        + (requestId == null ? "" : " (request id " + requestId + ")");
+    boolean retryable = response.code() >= 500 || response.code() == 429 || RETRYABLE_ERRORS.contains(code);
+    return new StorageException(message, response.code(), code, requestId, null, retryable);
+  }
+
+  /** Returns an error code for a response without a body (HEAD, or a proxy's empty 4xx). */
+  private static String statusCode(int status) {
+    return switch (status) {
+      case 400 -> "BadRequest";
+      case 403 -> "AccessDenied";
+      case 404 -> "NotFound";
+      case 409 -> "Conflict";
+      case 412 -> "PreconditionFailed";
+      case 416 -> "InvalidRange";
+      case 503 -> "SlowDown";
+      default -> "Http" + status;
+    };
+  }
+
+  private void updateSkew(Response response, S3Xml.ErrorDocument document) {
+    Instant local = clock.instant();
+    Instant server = parseHttpDate(response.header("Date"));
+    if (server == null && document.serverTime() != null) {
+      server = parseIso(document.serverTime());
+    }
+    if (server == null) {
+      log.warn("S3 returned RequestTimeTooSkewed without a Date header or ServerTime; clock offset unchanged");
+      return;
+    }
+    clockSkew.update(local, server);
+  }
+
+  private static Instant parseHttpDate(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      log.warn("Ignoring an invalid Date header '{}': {}", value, e.getMessage());
+      return null;
+    }
+  }
+
+  private static Instant parseIso(String value) {
+    try {
+      return Instant.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      log.warn("Ignoring an invalid ServerTime '{}': {}", value, e.getMessage());
+      return null;
+    }
+  }
+
+  private void report(ExchangeListener listener, SignableRequest signed, String url, int status, String code,
+      String requestId, AwsCredentials current, long sent, long received, long startNanos) {
+    Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+    listener.onExchange(new Exchange(signed.method(), url, status, code, requestId, current.id(),
+        credentials.name(), sent, received, duration));
+  }
+
+  /**
+   * Converts a signed request to OkHttp's form. It checks that OkHttp will send the path and query
+   * exactly as signed, because otherwise the request would address a different object.
+   */
+  static Request toOkHttp(SignableRequest signed, Body body) {
+    HttpUrl url = HttpUrl.get(signed.uri().toString());
+    String rawQuery = signed.uri().getRawQuery();
+    if (!url.encodedPath().equals(signed.uri().getRawPath())
+        || (rawQuery != null && !rawQuery.equals(url.encodedQuery()))) {
+      throw new IllegalArgumentException("Invalid request path " + Redactor.url(signed.uri())
+          + ": the HTTP client would send it as " + Redactor.url(url.toString())
+          + ", a different object; rename the key");
+    }
+    Request.Builder builder = new Request.Builder().url(url);
+    for (SignableRequest.Header header : signed.headers()) {
+      if (!header.name().equalsIgnoreCase("Host") && !header.name().equalsIgnoreCase("Content-Length")) {
+        builder.addHeader(header.name(), header.value());
+      }
+    }
+    RequestBody requestBody = body.toRequestBody(signed);
+    if (requestBody == null && (signed.method().equals("PUT") || signed.method().equals("POST"))) {
+      requestBody = RequestBody.create(new byte[0], null);
+    }
+    return builder.method(signed.method(), requestBody).build();
+  }
+}
