@@ -28,7 +28,7 @@ import java.util.Objects;
  */
 public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
-  /** The {@code x-ms-version} added to requests without one: the newest that Azurite 3.35.0 knows. */
+  /** The {@code x-ms-version} added to requests without one: the newest version Azurite 3.35.0 accepts. */
   public static final String DEFAULT_SERVICE_VERSION = "2025-11-05";
 
   /** The two forms of account-key authorization. */

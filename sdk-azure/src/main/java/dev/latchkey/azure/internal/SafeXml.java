@@ -11,8 +11,8 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Parses the XML bodies of Azure Storage responses without the risks of general XML: DTDs and
- * external entities are rejected, and nesting depth and element count are bounded, so a hostile or
+ * Parses the XML bodies of Azure Storage responses without the risks of general XML. DTDs and
+ * external entities are rejected, and nesting depth and element count are bounded. So a hostile or
  * broken body cannot read files, reach the network or exhaust memory. Callers bound the body size
  * before parsing. Thread-safe.
  */
@@ -31,7 +31,7 @@ public final class SafeXml {
    * Parses a document and returns its root element.
    *
    * @throws IllegalArgumentException if the body is not well-formed XML, has a DTD, or exceeds the
-   *     depth or element bounds; the message says which
+   *     depth or element bounds; the message names the problem
    */
   public static XmlElement parse(byte[] body) {
     try {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class SasGrant {
 
-  /** The SAS version used unless another is set: the newest that Azurite 3.35.0 knows. */
+  /** The SAS version used unless another is set: the newest version Azurite 3.35.0 accepts. */
   static final String DEFAULT_VERSION = "2025-11-05";
 
   static final Duration DEFAULT_SKEW_MARGIN = Duration.ofMinutes(5);
@@ -77,7 +77,10 @@ final class SasGrant {
   Window window(Instant keyStart, Instant keyExpiry) {
     Instant now = clock.instant();
     Instant start = startsOn != null ? startsOn : now.minus(skewMargin);
-    Instant expiry = expiresOn != null ? expiresOn : lifetime != null ? now.plus(lifetime) : null;
+    Instant expiry = expiresOn;
+    if (expiry == null && lifetime != null) {
+      expiry = now.plus(lifetime);
+    }
     if (keyStart != null && start.isBefore(keyStart)) {
       start = keyStart;
     }

@@ -38,7 +38,7 @@ public final class UserDelegationKeyClient {
 
   private static final Logger logger = LoggerFactory.getLogger(UserDelegationKeyClient.class);
 
-  /** The longest validity Blob Storage grants a user delegation key: 7 days. */
+  /** The maximum validity of a user delegation key: 7 days. */
   public static final java.time.Duration MAX_KEY_LIFETIME = java.time.Duration.ofDays(7);
 
   private static final int MAX_BODY_BYTES = 64 * 1024;

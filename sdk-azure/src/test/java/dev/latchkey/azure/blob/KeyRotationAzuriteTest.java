@@ -1,0 +1,108 @@
+package dev.latchkey.azure.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.azure.BlobBackend;
+import dev.latchkey.credentials.CredentialCache;
+import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.credentials.SharedKey;
+import dev.latchkey.storage.Exchange;
+import dev.latchkey.storage.ObjectBody;
+import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.testkit.AzuriteServer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Rotation between the two keys of an account, against Azurite configured with both. */
+class KeyRotationAzuriteTest {
+
+  private static final String ACCOUNT = "rotation1";
+  private static final String PRIMARY = "cHJpbWFyeS1rZXktb2YtdGhlLXJvdGF0aW9uLWFjY291bnQ=";
+  private static final String SECONDARY = "c2Vjb25kYXJ5LWtleS1vZi10aGUtcm90YXRpb24tYWNjb3VudA==";
+  private static final String REVOKED = "cmV2b2tlZC1rZXktbm8tbG9uZ2VyLWFjY2VwdGVk";
+  private static AzuriteServer azurite;
+  private static OkHttpClient client;
+
+  private final AtomicReference<String> configuredKey = new AtomicReference<>();
+  private final AtomicInteger reads = new AtomicInteger();
+  private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final CredentialProvider<SharedKey> keyFile = () -> {
+    reads.incrementAndGet();
+    return SharedKey.of(ACCOUNT, SecretValue.of(configuredKey.get()));
+  };
+
+  @BeforeAll
+  static void startAzurite() {
+    azurite = AzuriteFixture.start(AzuriteServer.builder().account(ACCOUNT, PRIMARY, SECONDARY));
+    client = AzuriteFixture.client(azurite);
+    AzuriteFixture.createContainer(azurite, client, "rotating");
+  }
+
+  @AfterAll
+  static void stopAzurite() {
+    if (azurite != null) {
+      azurite.close();
+    }
+  }
+
+  @Test
+  void rejectedKeyIsReadAgainAndRetriedOnce() {
+    configuredKey.set(REVOKED);
+    try (CredentialCache<SharedKey> keys = CredentialCache.builder(keyFile).build();
+        BlobBackend backend = backend(keys)) {
+      keys.current();
+      configuredKey.set(SECONDARY);
+
+      backend.put(ObjectRef.of("rotating", "after-rotation.txt"), ObjectBody.ofBytes(new byte[] {1}), null,
+          exchanges::add);
+
+      assertThat(exchanges).extracting(Exchange::statusCode).containsExactly(403, 201);
+      assertThat(exchanges.get(1).credentialId()).isEqualTo(SharedKey.of(ACCOUNT, SecretValue.of(SECONDARY)).id());
+      assertThat(reads).hasValue(2);
+    }
+  }
+
+  @Test
+  void bothKeysWorkAcrossRotation() {
+    configuredKey.set(PRIMARY);
+    try (CredentialCache<SharedKey> keys = CredentialCache.builder(keyFile).build();
+        BlobBackend backend = backend(keys)) {
+      backend.put(ObjectRef.of("rotating", "primary.txt"), ObjectBody.ofBytes(new byte[] {1}), null, exchanges::add);
+      configuredKey.set(SECONDARY);
+      keys.invalidate(keys.current());
+
+      backend.put(ObjectRef.of("rotating", "secondary.txt"), ObjectBody.ofBytes(new byte[] {2}), null, exchanges::add);
+
+      assertThat(exchanges).extracting(Exchange::statusCode).containsExactly(201, 201);
+      assertThat(exchanges.get(0).credentialId()).isNotEqualTo(exchanges.get(1).credentialId());
+    }
+  }
+
+  @Test
+  void staleInvalidationKeepsNewerKey() {
+    configuredKey.set(PRIMARY);
+    try (CredentialCache<SharedKey> keys = CredentialCache.builder(keyFile).build()) {
+      SharedKey old = keys.current();
+      configuredKey.set(SECONDARY);
+      keys.invalidate(old);
+      SharedKey fresh = keys.current();
+
+      keys.invalidate(old);
+
+      assertThat(keys.current()).isSameAs(fresh);
+      assertThat(reads).hasValue(2);
+    }
+  }
+
+  private static BlobBackend backend(CredentialCache<SharedKey> keys) {
+    return BlobBackend.builder().endpoint(azurite.blobEndpoint()).allowPlainHttpOnLoopback().sharedKey(keys)
+        .httpClient(client).build();
+  }
+}
