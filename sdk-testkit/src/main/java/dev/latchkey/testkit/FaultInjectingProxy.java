@@ -47,6 +47,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   private final HttpUrl upstream;
   private final double failureRate;
+  private final boolean preserveHost;
   private final List<Fault> randomFaults;
   private final SplittableRandom random;
   private final Deque<Fault> script = new ArrayDeque<>();
@@ -58,6 +59,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private FaultInjectingProxy(Builder builder) {
     this.upstream = builder.upstream;
     this.failureRate = builder.failureRate;
+    this.preserveHost = builder.preserveHost;
     this.randomFaults = List.copyOf(builder.randomFaults);
     this.random = new SplittableRandom(builder.seed);
     this.client = new OkHttpClient.Builder()
@@ -168,6 +170,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
         outgoing.addHeader(headers.name(i), headers.value(i));
       }
     }
+    if (preserveHost && request.getHeaders().get("Host") != null) {
+      outgoing.header("Host", request.getHeaders().get("Host"));
+    }
     try (Response response = client.newCall(outgoing.build()).execute()) {
       return copyOf(response);
     } catch (IOException e) {
@@ -275,6 +280,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private double failureRate;
     private final List<Fault> randomFaults = new ArrayList<>();
     private long seed = 1;
+    private boolean preserveHost;
 
     private Builder(HttpUrl upstream) {
       Objects.requireNonNull(upstream, "upstream");
@@ -300,6 +306,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
       this.failureRate = failureRate;
       this.randomFaults.clear();
       this.randomFaults.addAll(List.of(faults));
+      return this;
+    }
+
+    /**
+     * Sets whether the client's {@code Host} header is forwarded unchanged; false by default, so the
+     * upstream sees its own address. Set it for upstreams that check a signature over the host, such
+     * as S3 with AWS Signature Version 4.
+     */
+    public Builder preserveHost(boolean preserveHost) {
+      this.preserveHost = preserveHost;
       return this;
     }
 
