@@ -576,7 +576,11 @@ public final class BlobBackend implements StorageBackend {
       return credentials(source, true);
     }
 
-    /** Sets the shared HTTP client, whose timeouts apply; {@link BlobBackend#close()} leaves it open. */
+    /**
+     * Sets the shared HTTP client, whose timeouts apply; {@link BlobBackend#close()} leaves it open.
+     * The backend uses a derived client that follows no redirects, so a signed request is never
+     * resent to a host the response names.
+     */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
@@ -653,6 +657,7 @@ public final class BlobBackend implements StorageBackend {
             + " sasToken(...) or accessToken(...)) and httpClient(...)");
       }
       checkTransport();
+      httpClient = httpClient.newBuilder().followRedirects(false).followSslRedirects(false).build();
       if (accountName != null && !accountName.equals(endpoint.accountName())) {
         throw new IllegalStateException("Invalid account name '" + accountName + "': the endpoint " + endpoint.base()
             + " names account '" + endpoint.accountName() + "'");

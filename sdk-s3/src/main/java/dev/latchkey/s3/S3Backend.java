@@ -339,7 +339,11 @@ public final class S3Backend implements StorageBackend {
       return this;
     }
 
-    /** Sets the OkHttp client, shared with the rest of the application; default a new client. */
+    /**
+     * Sets the OkHttp client, shared with the rest of the application; default a new client. The
+     * backend uses a derived client that follows no redirects, because a redirect would carry the
+     * session token header to whatever host the response names.
+     */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
@@ -407,9 +411,8 @@ public final class S3Backend implements StorageBackend {
       if (endpoint == null) {
         endpoint = URI.create("https://s3." + region + ".amazonaws.com");
       }
-      if (httpClient == null) {
-        httpClient = new OkHttpClient();
-      }
+      OkHttpClient base = httpClient == null ? new OkHttpClient() : httpClient;
+      httpClient = base.newBuilder().followRedirects(false).followSslRedirects(false).build();
       return new S3Backend(this);
     }
 
