@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Compiles an access policy into an AWS session policy, assumes a role with it at the test STS, and
- * shows that S3Proxy, through the STS's locator, serves what the policy allows and answers 403 to
+ * shows that S3Proxy, through the STS's locator, serves what the policy allows and returns 403 for
  * what it does not.
  */
 class SessionPolicyS3ProxyTest {
