@@ -81,11 +81,11 @@ public final class ApiKeyProvider implements CredentialProvider<ApiKey> {
 
   private ApiKey fromFile() {
     BasicFileAttributes attributes = attributes();
-    FileKey held = fileKey;
-    if (held != null && held.isCurrent(attributes)) {
-      return held.key();
+    FileKey current = fileKey;
+    if (current != null && current.isCurrent(attributes)) {
+      return current.key();
     }
-    return reload(attributes, held);
+    return reload(attributes, current);
   }
 
   private synchronized ApiKey reload(BasicFileAttributes attributes, FileKey seen) {

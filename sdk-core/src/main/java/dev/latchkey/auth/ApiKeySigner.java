@@ -46,20 +46,20 @@ public final class ApiKeySigner implements RequestSigner<ApiKey> {
   }
 
   private URI withQueryParameter(URI uri, String key) {
-    List<String> kept = new ArrayList<>();
+    List<String> parameters = new ArrayList<>();
     if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
       for (String pair : uri.getRawQuery().split("&")) {
         String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
         if (!name.equals(percentEncode(queryParameter))) {
-          kept.add(pair);
+          parameters.add(pair);
         }
       }
     }
-    kept.add(percentEncode(queryParameter) + "=" + percentEncode(key));
+    parameters.add(percentEncode(queryParameter) + "=" + percentEncode(key));
     String fragment = uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment();
     try {
       return new URI(uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + "?"
-          + String.join("&", kept) + fragment);
+          + String.join("&", parameters) + fragment);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("Cannot add the API key parameter to " + uri.getScheme() + "://"
           + uri.getRawAuthority() + uri.getRawPath(), e);

@@ -76,9 +76,10 @@ class CachedTokenRefreshTest {
 
   /**
    * Moves a fake clock in steps of 2.5 seconds over three token lifetimes (15 seconds) while 32
-   * threads call {@code current()}. A token of 4 or 5 seconds is due for refresh 2 to 2.5 seconds
-   * after it was issued and stale only 3.6 seconds after, so each step starts exactly one refresh
-   * and no caller waits: 1 first fetch plus 6 refreshes.
+   * threads call {@code current()}. The server answers {@code expires_in} 4 or 5 for its 5-second
+   * tokens. Such a token is due for refresh 1.6 to 2.5 seconds after it was issued and stale no
+   * sooner than 3.6 seconds after. So each step starts exactly one refresh and no caller waits:
+   * 1 first fetch plus 6 refreshes.
    */
   @Test
   void sharedProviderMakesExpectedRequests() throws Exception {
