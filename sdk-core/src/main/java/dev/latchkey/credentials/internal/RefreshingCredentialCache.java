@@ -1,5 +1,6 @@
 package dev.latchkey.credentials.internal;
 
+import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.Credential;
@@ -310,7 +311,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     fetch.completeExceptionally(failure);
 
     log.warn("Fetch from provider '{}' failed ({} in a row); the next attempt is in {} ms",
-        providerName, next.consecutiveFailures, delay, failure);
+        providerName, next.consecutiveFailures, delay, Redactor.throwable(failure));
     publish(CredentialEvent.Type.REFRESH_FAILED, next.credential, failure, now);
   }
 
@@ -500,7 +501,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
       listener.onEvent(event);
     } catch (RuntimeException e) {
       log.warn("Credential listener {} failed on event {} of provider '{}'; the cache goes on",
-          listener.getClass().getName(), event.type(), providerName, e);
+          listener.getClass().getName(), event.type(), providerName, Redactor.throwable(e));
     }
   }
 
