@@ -80,7 +80,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Blob names are percent-encoded byte for byte as UTF-8, so names with spaces, {@code + %} and
- * {@code ! $ & ' ( ) * , : ; = @} or non-ASCII characters round-trip unchanged. Error responses
+ * {@code ! $ & ' ( ) * , : ; = @} or non-ASCII characters round-trip unchanged. Note: Blob Storage
+ * itself stores a backslash in a name as a slash, and names with {@code .} or {@code ..} segments are
+ * rejected before sending, because URLs lose such segments. Error responses
  * become {@link StorageException}s with the service's error code, message and {@code
  * x-ms-request-id}, and never contain a signature. Thread-safe.
  */
