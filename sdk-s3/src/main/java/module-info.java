@@ -5,6 +5,13 @@ module dev.latchkey.s3 {
   requires java.xml;
   requires org.slf4j;
 
+  // The AWS SDK v2 is optional: only dev.latchkey.s3.bridge uses it.
+  requires static software.amazon.awssdk.auth;
+  requires static software.amazon.awssdk.core;
+  requires static software.amazon.awssdk.identity.spi;
+  requires static software.amazon.awssdk.utils;
+
   exports dev.latchkey.s3;
+  exports dev.latchkey.s3.bridge;
   exports dev.latchkey.s3.credentials;
 }

@@ -2,6 +2,7 @@ package dev.latchkey.audit;
 
 import dev.latchkey.audit.internal.JsonRedactor;
 import dev.latchkey.audit.internal.QueryRedactor;
+import dev.latchkey.audit.internal.RedactedThrowable;
 import dev.latchkey.audit.internal.SensitiveNames;
 import dev.latchkey.audit.internal.TextRedactor;
 import dev.latchkey.credentials.SecretValue;
@@ -135,6 +136,16 @@ public final class Redactor {
       redacted.put(name, masked);
     });
     return redacted;
+  }
+
+  /**
+   * Returns a throwable to pass to a logger in place of {@code failure}: it has the same stack
+   * trace, causes and suppressed exceptions, and each message is the original class name followed by
+   * the message redacted by {@link #text(String)}. Use it when a failure may quote a request, a
+   * response body or a URL.
+   */
+  public static RuntimeException throwable(Throwable failure) {
+    return failure == null ? null : RedactedThrowable.of(failure);
   }
 
   /**

@@ -11,6 +11,9 @@ import java.util.Optional;
  * <p>{@link #isRetryable()} is true for timeouts, I/O failures, 5xx, 429 and cut-off bodies. When
  * the server sent {@code Retry-After}, {@link #retryAfter()} is the delay it requested, so a caller
  * can wait at least that long. The message names the endpoint URL, never a secret or a token.
+ *
+ * <p>NOTE: token requests are not retried here, and the {@code CredentialCache} backoff does not
+ * read {@link #retryAfter()} yet, so a caller that wants to honour it must wait itself.
  */
 public class TokenEndpointException extends CredentialException {
 

@@ -46,7 +46,8 @@ import java.util.concurrent.Executor;
  * tokens and AWS credentials with a session token that come without an expiry get the {@link
  * Builder#defaultLifetime(Duration) default lifetime}. Credentials of kinds that do not expire (AWS
  * keys without a session token, shared keys, API keys without an expiry) are valid until {@link
- * #invalidate(Credential)} is called.
+ * #invalidate(Credential)} is called. With {@link Builder#maxAge(Duration) maxAge} set, every
+ * credential is also fetched again in the background once it is that old.
  *
  * <p>Implementations are thread-safe.
  *

@@ -177,6 +177,21 @@ class RedactorTest {
   }
 
   @Test
+  void redactsThrowableChainKeepingStackTrace() {
+    IllegalStateException cause = new IllegalStateException("body: {\"client_secret\":\"" + SECRET + "\"}");
+    RuntimeException failure = new RuntimeException("GET https://h/k?sig=" + SECRET, cause);
+    failure.addSuppressed(new IllegalArgumentException("password=" + SECRET));
+
+    RuntimeException redacted = Redactor.throwable(failure);
+
+    assertThat(redacted.getMessage()).isEqualTo("java.lang.RuntimeException: GET https://h/k?sig=****");
+    assertThat(redacted.getStackTrace()).isEqualTo(failure.getStackTrace());
+    assertThat(redacted.getCause().getMessage())
+        .isEqualTo("java.lang.IllegalStateException: body: {\"client_secret\":\"****\"}");
+    assertThat(redacted.getSuppressed()[0].getMessage()).isEqualTo("java.lang.IllegalArgumentException: password=****");
+  }
+
+  @Test
   void returnsNullForNull() {
     assertThat(Redactor.url((String) null)).isNull();
     assertThat(Redactor.text(null)).isNull();

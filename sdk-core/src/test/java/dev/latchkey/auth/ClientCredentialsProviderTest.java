@@ -117,7 +117,7 @@ class ClientCredentialsProviderTest {
   }
 
   @Test
-  void privateKeyJwtUsesNewJtiForEveryRequest() {
+  void privateKeyJwtJtiIsUnique() {
     SigningKey signingKey = SigningKey.builder().algorithm(JwsAlgorithm.ES256)
         .privateKey(TestKeys.EC_P256.getPrivate()).keyId("key-1").build();
     ClientCredentialsProvider provider = provider(ClientAuthentication.privateKeyJwt("exporter", signingKey));
@@ -153,7 +153,7 @@ class ClientCredentialsProviderTest {
   }
 
   @Test
-  void scopeAudienceAndResourceAreSentOnEveryRequest() {
+  void grantOptionsSentOnEveryRefresh() {
     ClientCredentialsProvider provider = ClientCredentialsProvider.builder()
         .tokenEndpoint(endpoint(ClientAuthentication.clientSecretPost("exporter", SECRET), InstantSource.system()))
         .scopes("storage.read", "storage.write")

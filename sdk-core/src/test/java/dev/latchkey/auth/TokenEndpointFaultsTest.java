@@ -267,7 +267,7 @@ class TokenEndpointFaultsTest {
         .clock(clock);
   }
 
-  /** A body of zero bytes written in 64 KiB pieces, so the test holds little of it in memory. */
+  /** A body of zero bytes written in 64 KiB pieces, so the test keeps little of it in memory. */
   private record ZeroBody(long length) implements MockResponseBody {
     @Override
     public long getContentLength() {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** When a cache refreshes: relative to the lifetime, with jitter, and as the issuer asks. */
+/** When a cache refreshes: relative to the lifetime, with jitter, and as the issuer requests. */
 class CredentialCacheTimingTest {
 
   private final FakeClock clock = FakeClock.atStartOf2026();

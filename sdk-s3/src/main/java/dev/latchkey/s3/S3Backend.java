@@ -18,6 +18,7 @@ import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
 import dev.latchkey.storage.StorageBackend;
+import dev.latchkey.storage.StorageBackendFactory;
 import dev.latchkey.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,6 +91,30 @@ public final class S3Backend implements StorageBackend {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns a factory for {@code StorageClient.builder().backend(...)}, which passes the client
+   * builder's endpoint, region, credentials, HTTP client, clock and clock-skew estimate to this
+   * backend. The credentials must supply {@link AwsCredentials}; path-style addressing is used for a
+   * custom endpoint.
+   */
+  @SuppressWarnings("unchecked")
+  public static StorageBackendFactory factory() {
+    return settings -> {
+      Builder builder = builder()
+          .credentials((CredentialProvider<AwsCredentials>) settings.credentials())
+          .httpClient(settings.httpClient())
+          .clock(settings.clock())
+          .clockSkew(settings.clockSkew());
+      if (settings.endpoint() != null) {
+        builder.endpoint(settings.endpoint());
+      }
+      if (settings.region() != null) {
+        builder.region(settings.region());
+      }
+      return builder.build();
+    };
   }
 
   @Override

@@ -6,7 +6,7 @@ import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 
 /**
- * Answers IMDS probes (requests to the IMDS token path without {@code Metadata: true}) with the 400
+ * Responds to IMDS probes (requests to the IMDS token path without {@code Metadata: true}) with the 400
  * that Azure IMDS gives them, and every other request from the queue of scripted responses.
  */
 public final class ImdsDispatcher extends QueueDispatcher {
@@ -26,7 +26,7 @@ public final class ImdsDispatcher extends QueueDispatcher {
     return super.dispatch(request);
   }
 
-  /** Returns how many probes were answered. */
+  /** Returns how many probes it responded to. */
   public int probes() {
     return probes.get();
   }

@@ -182,8 +182,18 @@ public final class QueueingAuditSink implements AsyncAuditSink {
       LOG.warn("Audit sink {} writer was interrupted with {} events queued; they are not written", name, queue.size());
       Thread.currentThread().interrupt();
     } finally {
+      writeLeftovers();
       closeDelegate();
       stopped.countDown();
+    }
+  }
+
+  /** Writes what a caller queued after the close marker, having passed the closed check just before close. */
+  private void writeLeftovers() {
+    List<Object> leftovers = new ArrayList<>();
+    queue.drainTo(leftovers);
+    if (!leftovers.isEmpty()) {
+      writeBatch(leftovers);
     }
   }
 

@@ -4,7 +4,7 @@ import dev.latchkey.credentials.Credential;
 import java.time.Instant;
 
 /**
- * What a cache holds at one moment: the credential, its thresholds and the state of failed
+ * The contents of a cache at one moment: the credential, its thresholds and the state of failed
  * fetches. Immutable, so a caller that reads the cache's snapshot once sees one consistent
  * credential and its thresholds, never parts of two fetches.
  *

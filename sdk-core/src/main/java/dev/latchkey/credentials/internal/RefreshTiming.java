@@ -23,10 +23,10 @@ import java.util.random.RandomGenerator;
  */
 final class RefreshTiming {
 
-  /** The longest refresh window: 5 minutes. */
+  /** The maximum refresh window: 5 minutes. */
   static final long MAX_REFRESH_WINDOW_MILLIS = Duration.ofMinutes(5).toMillis();
 
-  /** The longest stale margin: 1 minute. */
+  /** The maximum stale margin: 1 minute. */
   static final long MAX_STALE_MARGIN_MILLIS = Duration.ofMinutes(1).toMillis();
 
   /** The largest jitter, as a share of the refresh window. */

@@ -1,5 +1,6 @@
 package dev.latchkey.credentials.internal;
 
+import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.Credential;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>A hit (a fresh credential) reads the snapshot once and the clock once, through {@link
  * InstantSource#millis()}, takes no lock and allocates nothing. Every other path is rare and may
  * lock and allocate. The lock guards the start of a fetch, the replacement of the snapshot and the
- * scheduled task; it is never held while a provider or a listener runs.
+ * scheduled task. It is never held while a provider or a listener runs.
  *
  * <p>Thread-safe.
  */
@@ -92,25 +93,25 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
 
   @Override
   public C current() {
-    CacheSnapshot<C> held = snapshot;
+    CacheSnapshot<C> observed = snapshot;
     long now = clock.millis();
-    if (now < held.refreshAt) {
-      return held.credential;
+    if (now < observed.refreshAt) {
+      return observed.credential;
     }
-    return currentSlowly(held, now);
+    return currentSlowly(observed, now);
   }
 
   @Override
   public void invalidate(C credential) {
     Objects.requireNonNull(credential, "credential");
-    CacheSnapshot<C> held;
+    CacheSnapshot<C> observed;
     lock.lock();
     try {
-      held = snapshot;
-      if (held.credential != credential || held.isInvalidated() || held.closed) {
+      observed = snapshot;
+      if (observed.credential != credential || observed.isInvalidated() || observed.closed) {
         return;
       }
-      snapshot = held.invalidated();
+      snapshot = observed.invalidated();
     } finally {
       lock.unlock();
     }
@@ -149,46 +150,47 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
 
   @Override
   public String toString() {
-    CacheSnapshot<C> held = snapshot;
-    String credentialId = held.credential == null ? "none" : held.credential.id();
-    return "CredentialCache[provider=" + providerName + ", state=" + held.stateAt(clock.millis())
+    CacheSnapshot<C> observed = snapshot;
+    String credentialId = observed.credential == null ? "none" : observed.credential.id();
+    return "CredentialCache[provider=" + providerName + ", state=" + observed.stateAt(clock.millis())
         + ", credential=" + credentialId + "]";
   }
 
-  private C currentSlowly(CacheSnapshot<C> held, long now) {
-    State state = held.stateAt(now);
+  private C currentSlowly(CacheSnapshot<C> observed, long now) {
+    State state = observed.stateAt(now);
     if (state == State.FRESH) {
-      return held.credential;
+      return observed.credential;
     }
     if (state == State.REFRESH_DUE) {
-      return serveWhileRefreshing(held, now);
+      return serveWhileRefreshing(observed, now);
     }
     if (state == State.CLOSED) {
       throw closedFailure();
     }
-    return awaitFetch(held, now);
+    return awaitFetch(observed, now);
   }
 
   /** Serves the held credential at once and makes sure one fetch runs, unless failures back off. */
-  private C serveWhileRefreshing(CacheSnapshot<C> held, long now) {
-    if (inFlight == null && !held.isBackingOff(now)) {
-      joinOrStartFetch(held);
+  private C serveWhileRefreshing(CacheSnapshot<C> observed, long now) {
+    if (inFlight == null && !observed.isBackingOff(now)) {
+      joinOrStartFetch(observed);
     }
 
-    if (held.lastFailure != null) {
-      reportServedStale(held, now);
+    if (observed.lastFailure != null) {
+      reportServedStale(observed, now);
     }
-    return held.credential;
+    return observed.credential;
   }
 
   /** Waits for the fetch in flight, starting one if needed, when no credential may be served. */
-  private C awaitFetch(CacheSnapshot<C> held, long now) {
-    reportExpired(held, now);
-    if (held.isBackingOff(now) && inFlight == null) {
-      throw unavailable(held.lastFailure, "the next fetch starts at " + Instant.ofEpochMilli(held.retryAt));
+  private C awaitFetch(CacheSnapshot<C> observed, long now) {
+    reportExpired(observed, now);
+    if (observed.isBackingOff(now) && inFlight == null) {
+      Instant retryAt = Instant.ofEpochMilli(observed.retryAt);
+      throw unavailable(observed.lastFailure, "the next fetch starts at " + retryAt);
     }
 
-    CompletableFuture<C> fetch = joinOrStartFetch(held);
+    CompletableFuture<C> fetch = joinOrStartFetch(observed);
     if (fetch == null) {
       return current();
     }
@@ -197,14 +199,14 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
 
   /**
    * Returns the fetch in flight, starting one if there is none. Returns {@code null} without
-   * starting one if the snapshot is no longer {@code held}, because then a fetch has ended (or the
+   * starting one if the snapshot is no longer {@code observed}, because then a fetch has ended (or the
    * cache was invalidated or closed) since the caller looked, and the caller must look again.
    */
-  private CompletableFuture<C> joinOrStartFetch(CacheSnapshot<C> held) {
+  private CompletableFuture<C> joinOrStartFetch(CacheSnapshot<C> observed) {
     CompletableFuture<C> fetch;
     lock.lock();
     try {
-      if (snapshot != held) {
+      if (snapshot != observed) {
         return null;
       }
       if (inFlight != null) {
@@ -309,7 +311,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     fetch.completeExceptionally(failure);
 
     log.warn("Fetch from provider '{}' failed ({} in a row); the next attempt is in {} ms",
-        providerName, next.consecutiveFailures, delay, failure);
+        providerName, next.consecutiveFailures, delay, Redactor.throwable(failure));
     publish(CredentialEvent.Type.REFRESH_FAILED, next.credential, failure, now);
   }
 
@@ -413,25 +415,25 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
   /** Runs the proactive refresh or the retry at its time; a task that runs early schedules itself again. */
   private void onScheduledRefresh() {
     long now = clock.millis();
-    CacheSnapshot<C> held = snapshot;
-    if (held.closed) {
+    CacheSnapshot<C> observed = snapshot;
+    if (observed.closed) {
       return;
     }
-    if (held.isBackingOff(now)) {
-      rescheduleIfCurrent(held, held.retryAt, now);
+    if (observed.isBackingOff(now)) {
+      rescheduleIfCurrent(observed, observed.retryAt, now);
       return;
     }
-    if (held.stateAt(now) == State.FRESH) {
-      rescheduleIfCurrent(held, held.refreshAt, now);
+    if (observed.stateAt(now) == State.FRESH) {
+      rescheduleIfCurrent(observed, observed.refreshAt, now);
       return;
     }
-    joinOrStartFetch(held);
+    joinOrStartFetch(observed);
   }
 
-  private void rescheduleIfCurrent(CacheSnapshot<C> held, long at, long now) {
+  private void rescheduleIfCurrent(CacheSnapshot<C> observed, long at, long now) {
     lock.lock();
     try {
-      if (snapshot == held) {
+      if (snapshot == observed) {
         scheduleRefresh(at, now);
       }
     } finally {
@@ -461,22 +463,22 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     }
   }
 
-  private void reportServedStale(CacheSnapshot<C> held, long now) {
+  private void reportServedStale(CacheSnapshot<C> observed, long now) {
     CacheSnapshot<C> reported = servedStaleReported.get();
-    if (reported != held && servedStaleReported.compareAndSet(reported, held)) {
-      publish(CredentialEvent.Type.SERVED_STALE, held.credential, held.lastFailure, now);
+    if (reported != observed && servedStaleReported.compareAndSet(reported, observed)) {
+      publish(CredentialEvent.Type.SERVED_STALE, observed.credential, observed.lastFailure, now);
     }
   }
 
-  private void reportExpired(CacheSnapshot<C> held, long now) {
-    if (held.stateAt(now) != State.STALE) {
+  private void reportExpired(CacheSnapshot<C> observed, long now) {
+    if (observed.stateAt(now) != State.STALE) {
       return;
     }
     Credential reported = expiredReported.get();
-    if (reported != held.credential && expiredReported.compareAndSet(reported, held.credential)) {
+    if (reported != observed.credential && expiredReported.compareAndSet(reported, observed.credential)) {
       log.warn("Credential {} of provider '{}' reached its stale time without a replacement",
-          held.credential.id(), providerName);
-      publish(CredentialEvent.Type.EXPIRED, held.credential, held.lastFailure, now);
+          observed.credential.id(), providerName);
+      publish(CredentialEvent.Type.EXPIRED, observed.credential, observed.lastFailure, now);
     }
   }
 
@@ -499,12 +501,12 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
       listener.onEvent(event);
     } catch (RuntimeException e) {
       log.warn("Credential listener {} failed on event {} of provider '{}'; the cache goes on",
-          listener.getClass().getName(), event.type(), providerName, e);
+          listener.getClass().getName(), event.type(), providerName, Redactor.throwable(e));
     }
   }
 
   /**
-   * The scheduled task. It holds its cache weakly, so a cache that was never closed but is no
+   * The scheduled task. It references its cache weakly, so a cache that was never closed but is no
    * longer used can still be garbage collected; its last task then does nothing.
    */
   private static final class ScheduledRefresh implements Runnable {

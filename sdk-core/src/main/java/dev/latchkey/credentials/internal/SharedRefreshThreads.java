@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * idle threads end after {@link #IDLE_TIMEOUT_SECONDS}. However many caches exist, at most {@code 1
  * + }{@link #MAX_FETCH_THREADS} threads run.
  *
- * <p><b>Note:</b> a fetch that never returns holds a pool thread for good, so providers must set
+ * <p><b>Note:</b> a fetch that never returns occupies a pool thread for good, so providers must set
  * timeouts on their I/O (OkHttp clients do by default).
  */
 public final class SharedRefreshThreads {
@@ -26,7 +26,7 @@ public final class SharedRefreshThreads {
   /** The number of fetches that run at once across all caches; later fetches queue. */
   public static final int MAX_FETCH_THREADS = 4;
 
-  /** How long, in seconds, an idle shared thread lives before it ends. */
+  /** The time, in seconds, after which an idle shared thread ends. */
   public static final long IDLE_TIMEOUT_SECONDS = 30;
 
   private SharedRefreshThreads() {}

@@ -13,7 +13,7 @@ public class CredentialChainException extends CredentialException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Not serialized: an outcome holds the provider's exception, which may not be serializable. */
+  /** Not serialized: an outcome contains the provider's exception, which may not be serializable. */
   private final transient List<ProviderOutcome> outcomes;
 
   public CredentialChainException(String chainName, List<ProviderOutcome> outcomes) {

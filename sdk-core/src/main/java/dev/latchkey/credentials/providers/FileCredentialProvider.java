@@ -139,8 +139,8 @@ public final class FileCredentialProvider<C extends Credential> implements Crede
    * invalid.
    *
    * @throws CredentialNotConfiguredException if the file does not exist and none was read before
-   * @throws CredentialException if the file cannot be read or parsed and none was read before;
-   *     retryable, because the file may be in the middle of a rotation
+   * @throws CredentialException if the file cannot be read or parsed and none was read before. The
+   *     exception is retryable, because the file may be in the middle of a rotation.
    */
   @Override
   public synchronized C fetch() {

@@ -6,7 +6,7 @@ import dev.latchkey.credentials.CredentialNotConfiguredException;
 import java.util.Objects;
 
 /**
- * Why one provider of a {@link CredentialProviderChain} returned no credential.
+ * The reason one provider of a {@link CredentialProviderChain} returned no credential.
  *
  * <p>The reason is the provider's own message when it threw a {@link LatchkeyException}, whose
  * messages never contain a secret. For any other exception, the reason is only the exception's class

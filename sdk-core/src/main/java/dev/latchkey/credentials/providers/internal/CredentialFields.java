@@ -50,8 +50,8 @@ public final class CredentialFields {
    * Parses the content of {@code file}.
    *
    * @throws CredentialException if it is not valid UTF-8, not valid JSON or properties, or a JSON
-   *     field is neither a string nor an array of strings; retryable, because a file in the middle
-   *     of a rotation may be complete a moment later
+   *     field is neither a string nor an array of strings. The exception is retryable, because a
+   *     file in the middle of a rotation may be complete a moment later.
    */
   public static CredentialFields parse(byte[] content, Format format, Path file) {
     String text = decodeUtf8(content, file);

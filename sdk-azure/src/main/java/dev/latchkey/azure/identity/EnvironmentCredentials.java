@@ -1,0 +1,141 @@
+package dev.latchkey.azure.identity;
+
+import dev.latchkey.azure.internal.identity.AzureEnvironment;
+import dev.latchkey.azure.internal.identity.HttpClients;
+import dev.latchkey.azure.internal.identity.NotConfiguredSource;
+import dev.latchkey.azure.internal.identity.Options;
+import dev.latchkey.credentials.AccessToken;
+import dev.latchkey.credentials.CredentialNotConfiguredException;
+import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.credentials.SecretValue;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+
+/**
+ * Access tokens of a Microsoft Entra ID application whose credentials are in environment variables,
+ * under the names the Azure SDKs read.
+ *
+ * <ul>
+ *   <li>{@code AZURE_TENANT_ID} and {@code AZURE_CLIENT_ID}, always;
+ *   <li>{@code AZURE_CLIENT_SECRET} for a {@link ClientSecretCredentials client secret}, or else
+ *       {@code AZURE_CLIENT_CERTIFICATE_PATH} (a PEM or PKCS#12 file) and optionally {@code
+ *       AZURE_CLIENT_CERTIFICATE_PASSWORD} for a {@link ClientCertificateCredentials certificate};
+ *   <li>{@code AZURE_AUTHORITY_HOST}, optionally, in place of the public cloud's authority host.
+ * </ul>
+ *
+ * <p>The variables are read once, when the provider is built. Without a secret or certificate
+ * variable, or with one but without the tenant or client id, {@code fetch()} throws {@link
+ * CredentialNotConfiguredException} naming the missing variables, so a chain moves on.
+ *
+ * <p><b>Note:</b> {@code AZURE_CLIENT_SEND_CERTIFICATE_CHAIN} is ignored, because the {@code x5c}
+ * header is not supported.
+ */
+public final class EnvironmentCredentials {
+
+  private EnvironmentCredentials() {}
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder for an environment token provider; not thread-safe. */
+  public static final class Builder {
+    private Map<String, String> environment = System.getenv();
+    private String scope = AzureScopes.STORAGE;
+    private OkHttpClient httpClient = HttpClients.shared();
+    private InstantSource clock = InstantSource.system();
+
+    private Builder() {}
+
+    /** Sets the environment variables to read; default {@link System#getenv()}. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /** Sets the scope to request; default {@link AzureScopes#STORAGE}. */
+    public Builder scope(String scope) {
+      this.scope = Options.requireText("scope", scope);
+      return this;
+    }
+
+    /** Sets the OkHttp client to derive the token client from; redirects are turned off on a copy. */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** Sets the clock for token expiries and assertion times; default {@link InstantSource#system()}. */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the provider that the variables describe.
+     *
+     * @throws IllegalStateException if a variable that is set has an invalid value, such as a
+     *     malformed tenant id or an unreadable certificate file
+     */
+    public CredentialProvider<AccessToken> build() {
+      AzureEnvironment env = AzureEnvironment.of(environment);
+      boolean secret = env.has(AzureEnvironment.AZURE_CLIENT_SECRET);
+      boolean certificate = env.has(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PATH);
+      if (!secret && !certificate) {
+        return notConfigured("neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set");
+      }
+      List<String> missing = missingIds(env);
+      if (!missing.isEmpty()) {
+        return notConfigured(String.join(" and ", missing) + (missing.size() == 1 ? " is" : " are")
+            + " not set, though " + (secret ? "AZURE_CLIENT_SECRET" : "AZURE_CLIENT_CERTIFICATE_PATH")
+            + " is");
+      }
+      return secret ? clientSecret(env) : clientCertificate(env);
+    }
+
+    private static List<String> missingIds(AzureEnvironment env) {
+      List<String> missing = new ArrayList<>();
+      for (String name : List.of(AzureEnvironment.AZURE_TENANT_ID, AzureEnvironment.AZURE_CLIENT_ID)) {
+        if (!env.has(name)) {
+          missing.add(name);
+        }
+      }
+      return missing;
+    }
+
+    private CredentialProvider<AccessToken> clientSecret(AzureEnvironment env) {
+      return ClientSecretCredentials.builder()
+          .tenantId(env.tenantId())
+          .clientId(env.clientId())
+          .clientSecret(SecretValue.of(env.get(AzureEnvironment.AZURE_CLIENT_SECRET).orElseThrow()))
+          .authorityHost(env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD).uri())
+          .scope(scope)
+          .httpClient(httpClient)
+          .clock(clock)
+          .build();
+    }
+
+    private CredentialProvider<AccessToken> clientCertificate(AzureEnvironment env) {
+      ClientCertificateCredentials.Builder builder = ClientCertificateCredentials.builder()
+          .tenantId(env.tenantId())
+          .clientId(env.clientId())
+          .certificateFile(Path.of(env.get(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PATH).orElseThrow()))
+          .authorityHost(env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD).uri())
+          .scope(scope)
+          .httpClient(httpClient)
+          .clock(clock);
+      env.get(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PASSWORD)
+          .ifPresent(password -> builder.certificatePassword(SecretValue.of(password)));
+      return builder.build();
+    }
+
+    private static CredentialProvider<AccessToken> notConfigured(String reason) {
+      return new NotConfiguredSource("environment", "Environment credentials are not configured: " + reason);
+    }
+  }
+}

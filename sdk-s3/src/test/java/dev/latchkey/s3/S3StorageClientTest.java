@@ -1,0 +1,160 @@
+package dev.latchkey.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.audit.EventType;
+import dev.latchkey.audit.InMemoryAuditSink;
+import dev.latchkey.audit.StorageRequestEvent;
+import dev.latchkey.credentials.AwsCredentials;
+import dev.latchkey.credentials.CredentialCache;
+import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.credentials.WorkloadIdentity;
+import dev.latchkey.policy.AccessDeniedException;
+import dev.latchkey.policy.AccessPolicy;
+import dev.latchkey.policy.Action;
+import dev.latchkey.policy.Binding;
+import dev.latchkey.policy.Role;
+import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ObjectBody;
+import dev.latchkey.storage.ObjectMetadata;
+import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.StorageClient;
+import dev.latchkey.storage.StorageException;
+import dev.latchkey.testkit.S3ProxyServer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The storage client over the native S3 backend, against S3Proxy. */
+class S3StorageClientTest {
+
+  private static final String CANARY = "canary-secret-7f3a9c1e";
+  private static final AccessPolicy POLICY = AccessPolicy.builder()
+      .role(Role.builder().name("exporter")
+          .rule(Rule.allow("exports").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST)
+              .resources("s3://reports/exports/**"))
+          .build())
+      .binding(Binding.builder().id("exporter").identities("report-exporter").roles("exporter").build())
+      .build();
+
+  private static S3ProxyServer s3;
+  private static CredentialCache<AwsCredentials> keys;
+  private static final InMemoryAuditSink AUDIT = new InMemoryAuditSink();
+  private static StorageClient storage;
+
+  @BeforeAll
+  static void start() {
+    s3 = S3ProxyServer.builder().identity("AKIDCLIENTTEST").credential(CANARY).start();
+    s3.createBucket("reports");
+    keys = CredentialCache.builder(() -> AwsCredentials.of("AKIDCLIENTTEST", SecretValue.of(CANARY))).build();
+    storage = StorageClient.builder()
+        .identity(WorkloadIdentity.of("report-exporter"))
+        .policy(POLICY)
+        .backend(S3Backend.factory())
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(keys)
+        .readTimeout(Duration.ofSeconds(20))
+        .auditSink(AUDIT)
+        .build();
+  }
+
+  @AfterAll
+  static void stop() {
+    storage.close();
+    keys.close();
+    s3.close();
+  }
+
+  @Test
+  void putGetHeadListDelete() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/2026/q1 report+ü.csv");
+    byte[] content = "region,total\nnorth,12\n".getBytes(StandardCharsets.UTF_8);
+
+    storage.put(ref, content, "text/csv");
+    ObjectMetadata head = storage.head(ref);
+    List<String> keysListed = storage.list("reports", "exports/2026/").map(object -> object.key()).toList();
+    byte[] read = storage.getBytes(ref);
+    storage.delete(ref);
+
+    assertThat(head.size()).isEqualTo(content.length);
+    assertThat(keysListed).contains(ref.key());
+    assertThat(read).isEqualTo(content);
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  @Test
+  void deniedWriteStoresNothing() {
+    ObjectRef outside = ObjectRef.of("reports", "finance/salaries.csv");
+
+    assertThatThrownBy(() -> storage.put(outside, new byte[] {1}, "text/csv")).isInstanceOf(AccessDeniedException.class);
+
+    assertThat(s3.objectExists("reports", "finance/salaries.csv")).isFalse();
+  }
+
+  @Test
+  void streamOfUnknownLengthUploads() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/stream.bin");
+    byte[] content = new byte[200_000];
+    new java.util.Random(7).nextBytes(content);
+
+    storage.put(ref, ObjectBody.ofStream(new ByteArrayInputStream(content), ObjectBody.UNKNOWN_LENGTH), "application/octet-stream");
+
+    assertThat(storage.getBytes(ref)).isEqualTo(content);
+  }
+
+  @Test
+  void downloadToFile(@TempDir Path directory) throws Exception {
+    ObjectRef ref = ObjectRef.of("reports", "exports/file.txt");
+    storage.put(ref, "to a file".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+    storage.getToFile(ref, directory.resolve("file.txt"));
+
+    assertThat(Files.readString(directory.resolve("file.txt"))).isEqualTo("to a file");
+  }
+
+  @Test
+  void missingObjectIsNotFound() {
+    assertThatThrownBy(() -> storage.getBytes(ObjectRef.of("reports", "exports/missing.txt")))
+        .isInstanceOfSatisfying(StorageException.class, e -> {
+          assertThat(e.isNotFound()).isTrue();
+          assertThat(e.errorCode()).isEqualTo("NoSuchKey");
+        });
+  }
+
+  @Test
+  void presignedUrlWorksWithoutCredentials() throws Exception {
+    ObjectRef ref = ObjectRef.of("reports", "exports/shared.txt");
+    storage.put(ref, "shared".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+    URI url = storage.presign(new PresignRequest(ref, PresignRequest.Method.GET, Duration.ofMinutes(5)));
+
+    try (Response response = new OkHttpClient().newCall(new Request.Builder().url(url.toString()).build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      assertThat(response.body().string()).isEqualTo("shared");
+    }
+  }
+
+  @Test
+  void auditEventsHoldNoSecret() {
+    storage.put(ObjectRef.of("reports", "exports/audited.txt"), "x".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+    assertThat(AUDIT.events(EventType.STORAGE_REQUEST)).isNotEmpty();
+    StorageRequestEvent event = (StorageRequestEvent) AUDIT.events(EventType.STORAGE_REQUEST).get(0);
+    assertThat(event.credentialId()).isEqualTo("AKIDCLIENTTEST");
+    assertThat(AUDIT.jsonLines()).noneMatch(line -> line.contains(CANARY));
+  }
+}
