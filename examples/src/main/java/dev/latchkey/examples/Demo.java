@@ -62,6 +62,7 @@ public final class Demo {
         new S3Demo(sandbox, options, policy, identity).run(audit, s3);
       }
       report("S3", s3, options, failures);
+      runAzure(sandbox, options, policy, identity, auditFile, chainKey, failures);
     }
 
     AuditChainVerifier.Report chain = AuditChainVerifier.verify(auditFile, chainKey);
@@ -73,6 +74,19 @@ public final class Demo {
     failures.forEach(failure -> System.out.println("FAILED: " + failure));
     System.out.println(failures.isEmpty() ? "Demo finished: every check held." : "Demo finished with failures.");
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  private static void runAzure(Sandbox sandbox, DemoOptions options, AccessPolicy policy, WorkloadIdentity identity,
+      Path auditFile, SecretValue chainKey, List<String> failures) throws InterruptedException {
+    if (sandbox.azurite().isEmpty()) {
+      System.out.println("Azure Blob part skipped: " + sandbox.azuriteUnavailableReason().orElse("Azurite is not running"));
+      return;
+    }
+    DemoStats azure = new DemoStats();
+    try (AuditSink audit = auditSink(auditFile, chainKey, azure)) {
+      new AzureDemo(sandbox.azurite().orElseThrow(), options, policy, identity).run(audit, azure);
+    }
+    report("Azure", azure, options, failures);
   }
 
   private static AuditSink auditSink(Path file, SecretValue chainKey, DemoStats stats) {

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What {@code report-exporter} does for the length of the demo: every second it uploads a report
  * under {@code exports/}, lists them, downloads the new one and checks its bytes. Halfway through it
- * tries a write outside its prefix, which its own policy denies, and a read that its client policy
- * allows but its narrowed credential does not, which the server refuses.
+ * tries a write that its own policy denies, and a read that a client with a wider policy sends but
+ * the narrowed credential does not cover, which the server refuses.
  */
 final class DemoWorkload {
 
@@ -26,13 +26,24 @@ final class DemoWorkload {
   private final StorageClient storage;
   private final StorageClient unrestricted;
   private final Duration duration;
+  private final ObjectRef forbiddenWrite;
+  private final ObjectRef forbiddenRead;
   private int mismatches;
 
-  DemoWorkload(String backendName, StorageClient storage, StorageClient unrestricted, Duration duration) {
+  /**
+   * Creates the workload.
+   *
+   * @param forbiddenWrite an object the workload's own policy does not let it write
+   * @param forbiddenRead an object {@code unrestricted} may read by policy but the credential does not cover
+   */
+  DemoWorkload(String backendName, StorageClient storage, StorageClient unrestricted, Duration duration,
+      ObjectRef forbiddenWrite, ObjectRef forbiddenRead) {
     this.backendName = backendName;
     this.storage = storage;
     this.unrestricted = unrestricted;
     this.duration = duration;
+    this.forbiddenWrite = forbiddenWrite;
+    this.forbiddenRead = forbiddenRead;
   }
 
   /** Runs the loop; returns the number of downloads whose bytes differed from the upload. */
@@ -72,8 +83,8 @@ final class DemoWorkload {
 
   private void tryForbiddenWrite() {
     try {
-      storage.put(ObjectRef.of(CONTAINER, "finance/q4.csv"), "x".getBytes(StandardCharsets.UTF_8), "text/csv");
-      System.out.printf("[%s] UNEXPECTED: the write outside exports/ was allowed%n", backendName);
+      storage.put(forbiddenWrite, "x".getBytes(StandardCharsets.UTF_8), "text/csv");
+      System.out.printf("[%s] UNEXPECTED: the write to %s was allowed%n", backendName, forbiddenWrite);
     } catch (AccessDeniedException e) {
       System.out.printf("[%s] denied by the client-side policy: %s%n", backendName, e.getMessage());
     }
@@ -81,7 +92,7 @@ final class DemoWorkload {
 
   private void tryForbiddenRead() {
     try {
-      unrestricted.getBytes(ObjectRef.of(CONTAINER, FORBIDDEN_KEY));
+      unrestricted.getBytes(forbiddenRead);
       System.out.printf("[%s] UNEXPECTED: the server allowed a read outside the narrowed credential%n", backendName);
     } catch (StorageException e) {
       System.out.printf("[%s] denied by the server: HTTP %d %s%n", backendName, e.statusCode(), e.errorCode());

@@ -15,6 +15,7 @@ import dev.latchkey.credentials.WorkloadIdentity;
 import dev.latchkey.policy.AccessPolicy;
 import dev.latchkey.s3.S3Backend;
 import dev.latchkey.s3.credentials.WebIdentityCredentialsProvider;
+import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageClient;
 import dev.latchkey.testkit.Sandbox;
@@ -49,7 +50,8 @@ final class S3Demo {
         CredentialCache<AwsCredentials> keys = keyCache(tokens, audit, stamper);
         StorageClient storage = client(policy, backend(keys), audit);
         StorageClient unrestricted = client(DemoPolicies.readEverything(identity.name(), "s3://reports/**"), backend(keys), audit)) {
-      stats.mismatches.add(new DemoWorkload("S3", storage, unrestricted, options.duration()).run(stats));
+      stats.mismatches.add(new DemoWorkload("S3", storage, unrestricted, options.duration(),
+          ObjectRef.of(DemoWorkload.CONTAINER, "finance/q4.csv"), ObjectRef.of(DemoWorkload.CONTAINER, DemoWorkload.FORBIDDEN_KEY)).run(stats));
     }
   }
 

@@ -37,9 +37,12 @@ import okhttp3.OkHttpClient;
  *
  * <p>Each {@code fetch()} requests a new token; wrap the provider in a credential cache. IMDS
  * responses 404, 410, 429 and 5xx are retried with exponential backoff (1 s doubling to 16 s) for
- * {@link Builder#maxRetryDuration} (70 s by default), App Service 429 and 5xx likewise. On a host
- * where no connection to IMDS can be opened, {@code fetch()} throws {@link
- * CredentialNotConfiguredException} after at most the connect timeout (1 s by default).
+ * {@link Builder#maxRetryDuration} (70 s by default), App Service 429 and 5xx likewise.
+ *
+ * <p>The first IMDS request of a provider is a probe without the {@code Metadata} header, which Azure
+ * IMDS rejects with 400. If no connection opens within the connect timeout (1 s by default), or the
+ * probe gets another status (as from the metadata service of another cloud at the same address),
+ * {@code fetch()} throws {@link CredentialNotConfiguredException} without retrying.
  *
  * <p><b>Note:</b> Azure Arc, Service Fabric and Cloud Shell identity endpoints are not supported; in
  * their environments the provider reports itself as not configured.
@@ -72,6 +75,7 @@ public final class ManagedIdentityCredentials {
     private InstantSource clock = InstantSource.system();
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration callTimeout = Duration.ofSeconds(30);
     private Duration maxRetryDuration = Duration.ofSeconds(70);
     private Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -157,6 +161,15 @@ public final class ManagedIdentityCredentials {
     }
 
     /**
+     * Sets how long one request may take in all, so a response that trickles in is cut off; default
+     * 30 seconds. A request cut off is retried like a 5xx.
+     */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = Options.requirePositive("callTimeout", callTimeout);
+      return this;
+    }
+
+    /**
      * Sets how long after the first attempt retries may start. Zero turns retries off. The default
      * is 70 seconds, because Azure documents that IMDS returns 410 while it updates and is back
      * within 70 seconds.
@@ -237,6 +250,7 @@ public final class ManagedIdentityCredentials {
       return httpClient.newBuilder()
           .connectTimeout(connectTimeout)
           .readTimeout(readTimeout)
+          .callTimeout(callTimeout)
           .build();
     }
   }

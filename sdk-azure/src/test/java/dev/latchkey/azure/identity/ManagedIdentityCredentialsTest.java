@@ -99,6 +99,20 @@ class ManagedIdentityCredentialsTest {
   }
 
   @Test
+  void tricklingResponseIsCutOffAndRetried() {
+    server.enqueue(new MockResponse.Builder()
+        .body("{\"access_token\":\"slow\",\"expires_in\":\"3600\",\"token_type\":\"Bearer\"}")
+        .throttleBody(1, 100, TimeUnit.MILLISECONDS)
+        .build());
+    server.enqueue(tokenResponse());
+
+    AccessToken token = builder().environment(Map.of()).callTimeout(Duration.ofMillis(500)).build().fetch();
+
+    assertThat(token.token().reveal()).isEqualTo("t");
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
   void zeroRetryDurationDisablesRetries() {
     server.enqueue(new MockResponse.Builder().code(410).build());
 

@@ -107,6 +107,12 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
         : "managed-identity-app-service";
   }
 
+  @Override
+  public String toString() {
+    String identity = settings.identity() == null ? "system-assigned" : settings.identity().toString();
+    return "ManagedIdentityClient[" + settings.endpoint() + ", " + identity + ", scope=" + settings.scope() + "]";
+  }
+
   private void confirmImds() {
     if (imdsConfirmed || settings.endpoint().kind() != ManagedIdentityEndpoint.Kind.IMDS) {
       return;

@@ -337,6 +337,16 @@ class ManagedIdentityClientTest {
   }
 
   @Test
+  void endpointToStringHidesIdentityHeader() {
+    ManagedIdentityEndpoint endpoint =
+        ManagedIdentityEndpoint.appService(server.url("/msi/token"), SecretValue.of("header-secret"));
+
+    assertThat(endpoint.toString()).startsWith("App Service http://").doesNotContain("header-secret");
+    assertThat(appService(null).toString()).contains("App Service", "system-assigned")
+        .doesNotContain("header-secret");
+  }
+
+  @Test
   void namesItsEndpointKind() {
     assertThat(imds(null).name()).isEqualTo("managed-identity-imds");
     assertThat(appService(null).name()).isEqualTo("managed-identity-app-service");
