@@ -7,8 +7,11 @@ module dev.latchkey.s3 {
 
   // The AWS SDK v2 is optional: only dev.latchkey.s3.bridge uses it.
   requires static software.amazon.awssdk.auth;
+  requires static software.amazon.awssdk.awscore;
   requires static software.amazon.awssdk.core;
+  requires static software.amazon.awssdk.http;
   requires static software.amazon.awssdk.identity.spi;
+  requires static software.amazon.awssdk.services.s3;
   requires static software.amazon.awssdk.utils;
 
   exports dev.latchkey.s3;

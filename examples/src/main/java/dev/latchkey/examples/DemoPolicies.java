@@ -21,4 +21,14 @@ final class DemoPolicies {
         .binding(Binding.builder().id("read-everything").identities(identity).roles("read-everything").build())
         .build();
   }
+
+  /** Returns a policy that lets {@code identity} read, write, delete and list under {@code pattern}. */
+  static AccessPolicy readWrite(String identity, String pattern) {
+    return AccessPolicy.builder()
+        .role(Role.builder().name("read-write")
+            .rule(Rule.allow("read-write").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST).resources(pattern))
+            .build())
+        .binding(Binding.builder().id("read-write").identities(identity).roles("read-write").build())
+        .build();
+  }
 }

@@ -6,6 +6,7 @@ import dev.latchkey.azure.internal.BlobEndpoint;
 import dev.latchkey.azure.internal.BlobListings;
 import dev.latchkey.azure.internal.BlobTransport;
 import dev.latchkey.azure.internal.BlockUpload;
+import dev.latchkey.azure.internal.ContainerNames;
 import dev.latchkey.azure.internal.CredentialSigner;
 import dev.latchkey.azure.internal.HttpDates;
 import dev.latchkey.azure.internal.PercentCoding;
@@ -80,7 +81,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Blob names are percent-encoded byte for byte as UTF-8, so names with spaces, {@code + %} and
- * {@code ! $ & ' ( ) * , : ; = @} or non-ASCII characters round-trip unchanged. Error responses
+ * {@code ! $ & ' ( ) * , : ; = @} or non-ASCII characters round-trip unchanged. Note: Blob Storage
+ * itself stores a backslash in a name as a slash, and names with {@code .} or {@code ..} segments are
+ * rejected before sending, because URLs lose such segments. Error responses
  * become {@link StorageException}s with the service's error code, message and {@code
  * x-ms-request-id}, and never contain a signature. Thread-safe.
  */
@@ -477,10 +480,7 @@ public final class BlobBackend implements StorageBackend {
   }
 
   private static void checkContainer(String container) {
-    if (!container.matches("\\$root|\\$web|\\$logs|[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}")) {
-      throw new IllegalArgumentException("Invalid container name '" + container
-          + "': use 3 to 63 lower-case letters, digits and single hyphens, starting with a letter or digit");
-    }
+    ContainerNames.check(container);
   }
 
   private static String describe(ObjectRef ref) {

@@ -78,14 +78,18 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     Objects.requireNonNull(credential, "credential");
     Objects.requireNonNull(signingTime, "signingTime");
 
-    SignableRequest.Builder builder = request.toBuilder().setHeader("x-ms-date", HttpDates.format(signingTime));
-    if (request.firstHeader("x-ms-version").isEmpty()) {
-      builder.setHeader("x-ms-version", serviceVersion);
-    }
-    String stringToSign = stringToSign(builder.build(), credential.accountName());
+    String date = HttpDates.format(signingTime);
+    String addedVersion = request.firstHeader("x-ms-version").isEmpty() ? serviceVersion : null;
+    String stringToSign = scheme == Scheme.SHARED_KEY
+        ? SharedKeyStrings.stringToSign(request, credential.accountName(), date, addedVersion)
+        : SharedKeyStrings.liteStringToSign(withDate(request, date, addedVersion), credential.accountName());
 
     String signature = hmac.forBase64Key(credential.accountKey()).signBase64(stringToSign);
     String authorization = scheme.label + " " + credential.accountName() + ":" + signature;
+    SignableRequest.Builder builder = request.toBuilder().setHeader("x-ms-date", date);
+    if (addedVersion != null) {
+      builder.addHeader("x-ms-version", addedVersion);
+    }
     return builder.setHeader("Authorization", authorization).build();
   }
 
@@ -97,6 +101,14 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     return scheme == Scheme.SHARED_KEY
         ? SharedKeyStrings.stringToSign(request, accountName)
         : SharedKeyStrings.liteStringToSign(request, accountName);
+  }
+
+  private static SignableRequest withDate(SignableRequest request, String date, String addedVersion) {
+    SignableRequest.Builder builder = request.toBuilder().setHeader("x-ms-date", date);
+    if (addedVersion != null) {
+      builder.addHeader("x-ms-version", addedVersion);
+    }
+    return builder.build();
   }
 
   /** Returns the service version added to requests without {@code x-ms-version}. */

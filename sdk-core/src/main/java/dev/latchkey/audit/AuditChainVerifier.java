@@ -23,14 +23,14 @@ import java.util.Optional;
  * of files, left by crashes, are skipped and reported.
  *
  * <p>NOTE: lines deleted from the end of the newest file leave no trace in the chain. Compare the
- * last sequence number or HMAC with a copy kept elsewhere to detect that. The verifier holds the HMAC
+ * last sequence number or HMAC with a copy kept elsewhere to detect that. The verifier keeps the HMAC
  * of every line in memory, about 100 bytes per line.
  */
 public final class AuditChainVerifier {
 
   private AuditChainVerifier() {}
 
-  /** How the chain broke. */
+  /** The kind of change that broke the chain. */
   public enum BreakKind {
     /** The line's content does not match its HMAC. */
     EDITED,

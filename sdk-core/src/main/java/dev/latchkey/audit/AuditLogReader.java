@@ -61,7 +61,7 @@ public final class AuditLogReader {
   /**
    * Reads every file of a log, oldest first.
    *
-   * @throws AuditException if a file cannot be read or holds a malformed complete line
+   * @throws AuditException if a file cannot be read or contains a malformed complete line
    */
   public static List<AuditLogFile> readAll(Path activeFile) {
     List<AuditLogFile> files = new ArrayList<>();
@@ -74,7 +74,7 @@ public final class AuditLogReader {
   /**
    * Reads one file.
    *
-   * @throws AuditException if it cannot be read or holds a malformed complete line
+   * @throws AuditException if it cannot be read or contains a malformed complete line
    */
   public static AuditLogFile read(Path file) {
     AuditFiles.Lines lines = AuditFiles.split(readBytes(file));

@@ -5,7 +5,7 @@ package dev.latchkey.audit;
  *
  * <p>{@link #write(AuditEvent)} either records the event or throws; a sink never drops an event
  * without counting it. Each sink counts its own failures ({@link #failureCount()}) and logs them
- * through SLF4J, rate-limited. Implementations are thread-safe unless they say otherwise.
+ * through SLF4J, rate-limited. Implementations are thread-safe unless their documentation states otherwise.
  */
 @FunctionalInterface
 public interface AuditSink extends AutoCloseable {

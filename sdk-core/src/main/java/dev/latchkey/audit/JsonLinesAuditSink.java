@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>The active file is the configured path, such as {@code audit.jsonl}. When the next line would
  * make it larger than {@link Builder#maxFileSize(long)}, it is renamed to {@code audit.jsonl.N}, where
  * {@code N} is one more than the highest number present, so numbers grow from oldest to newest. A
- * crash can leave only the last line of the active file incomplete; on opening, the sink finds such a
+ * crash can leave only the last line of the active file incomplete. On opening, the sink finds such a
  * line, logs it and rotates that file away, so the partial line stays the last line of its file.
  * {@link AuditLogReader} skips it and reports it.
  *

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What an {@link AsyncAuditSink} does with an event when its queue is full. Every event that is not
+ * The action an {@link AsyncAuditSink} takes on an event when its queue is full. Every event that is not
  * queued is counted in {@link AsyncAuditSink#droppedCount()} and reported by an {@link
  * AuditDroppedEvent}.
  */

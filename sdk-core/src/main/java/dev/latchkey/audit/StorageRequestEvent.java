@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One request to a storage service, as sent and answered. A call that was retried reports one
+ * One request to a storage service and its response. A call that was retried reports one
  * event per attempt.
  *
  * @param stamp id, time (when the request was sent) and sequence number

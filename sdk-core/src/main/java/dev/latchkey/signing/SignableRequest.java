@@ -34,6 +34,23 @@ public final class SignableRequest {
     this.body = builder.body;
   }
 
+  private SignableRequest(SignableRequest original, List<Header> headers) {
+    this.method = original.method;
+    this.uri = original.uri;
+    this.headers = List.copyOf(headers);
+    this.body = original.body;
+  }
+
+  /**
+   * Returns a copy of this request with {@code headers} in place of its own; method, URI and body
+   * stay the same, and the body is shared rather than copied. Signers use it to add their headers
+   * without the copies a {@link Builder} makes.
+   */
+  public SignableRequest withHeaders(List<Header> headers) {
+    Objects.requireNonNull(headers, "headers");
+    return new SignableRequest(this, headers);
+  }
+
   public static Builder builder(String method, URI uri) {
     return new Builder(method, uri);
   }

@@ -2,6 +2,7 @@ package dev.latchkey.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.latchkey.testing.CountingTokenProvider;
 import dev.latchkey.testing.FakeClock;
@@ -9,6 +10,13 @@ import dev.latchkey.testing.ManualScheduler;
 import dev.latchkey.testing.RecordingListener;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CredentialCacheTest {
@@ -114,6 +122,74 @@ class CredentialCacheTest {
     assertThatThrownBy(cache::current)
         .isInstanceOf(CredentialUnavailableException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  void hitReadsClockMillisOnce() {
+    AtomicInteger millisCalls = new AtomicInteger();
+    AtomicInteger instantCalls = new AtomicInteger();
+    InstantSource countingClock = new InstantSource() {
+      @Override
+      public long millis() {
+        millisCalls.incrementAndGet();
+        return clock.millis();
+      }
+
+      @Override
+      public Instant instant() {
+        instantCalls.incrementAndGet();
+        return clock.instant();
+      }
+    };
+    CredentialCache<AccessToken> cache = CredentialCache.builder(new CountingTokenProvider(clock, Duration.ofHours(1)))
+        .clock(countingClock)
+        .scheduler(scheduler)
+        .fetchExecutor(Runnable::run)
+        .build();
+    cache.current();
+    millisCalls.set(0);
+    instantCalls.set(0);
+
+    for (int call = 0; call < 1_000; call++) {
+      cache.current();
+    }
+
+    assertThat(millisCalls).hasValue(1_000);
+    assertThat(instantCalls).hasValue(0);
+  }
+
+  @Test
+  void closeFailsWaitingCallers() throws Exception {
+    CountingTokenProvider provider = new CountingTokenProvider(clock, Duration.ofHours(1));
+    CountDownLatch fetchStarted = new CountDownLatch(1);
+    CountDownLatch releaseFetch = new CountDownLatch(1);
+    provider.beforeNext(() -> {
+      fetchStarted.countDown();
+      try {
+        releaseFetch.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      CredentialCache<AccessToken> cache = CredentialCache.builder(provider)
+          .clock(clock)
+          .scheduler(scheduler)
+          .fetchExecutor(threads)
+          .build();
+      Future<Throwable> waiter = threads.submit(() -> catchThrowable(cache::current));
+      assertThat(fetchStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+      cache.close();
+
+      assertThat(waiter.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(CredentialUnavailableException.class)
+          .hasMessageContaining("is closed");
+    } finally {
+      releaseFetch.countDown();
+      threads.shutdownNow();
+    }
   }
 
   @Test

@@ -194,6 +194,9 @@ public final class TestSts implements AutoCloseable {
     } catch (StsError e) {
       log.debug("Test STS rejected {}: {} {}", action, e.code, e.getMessage());
       return error(e.status, e.code, e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Test STS failed on {}", action, e);
+      return error(500, "InternalFailure", "The test STS failed: " + e.getClass().getSimpleName());
     }
   }
 

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.util.Collection;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns Azure Storage error responses into {@link StorageException}s with the service's error code,
@@ -18,6 +20,8 @@ import okhttp3.ResponseBody;
  * the request carried before they reach the exception.
  */
 public final class AzureErrors {
+
+  private static final Logger logger = LoggerFactory.getLogger(AzureErrors.class);
 
   /** Error bodies are small; a larger one is cut here and still parsed for its code. */
   static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -81,6 +85,7 @@ public final class AzureErrors {
       XmlElement root = SafeXml.parse(bytes);
       return new ErrorBody(root.childText("Code"), root.childText("Message"));
     } catch (IOException | IllegalArgumentException e) {
+      logger.debug("Cannot read the error body of a Blob Storage response: {}", e.toString());
       return new ErrorBody(null, null);
     }
   }

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 public final class PercentCoding {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  /** Whether each ASCII character is unreserved ({@code A-Z a-z 0-9 - . _ ~}). */
+  private static final boolean[] UNRESERVED = unreservedTable();
 
   private PercentCoding() {}
 
@@ -53,36 +55,71 @@ public final class PercentCoding {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
+  /** Appends {@code text} encoded as {@link #encodeQueryComponent} does, without an intermediate string. */
+  public static void appendQueryComponent(StringBuilder out, String text) {
+    append(out, text, false);
+  }
+
   private static String encode(String text, boolean keepSlash) {
     if (isUnreservedOnly(text, keepSlash)) {
       return text;
     }
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(bytes.length * 3);
-    for (byte b : bytes) {
-      int c = b & 0xFF;
-      if (isUnreserved(c) || (keepSlash && c == '/')) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
-      }
-    }
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    append(out, text, keepSlash);
     return out.toString();
+  }
+
+  /** Appends runs of characters that stay as they are in one call each, and escapes the rest. */
+  private static void append(StringBuilder out, String text, boolean keepSlash) {
+    int runStart = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80 && (UNRESERVED[c] || (keepSlash && c == '/'))) {
+        continue;
+      }
+      out.append(text, runStart, i);
+      if (c < 0x80) {
+        appendEscape(out, c);
+      } else {
+        int codePoint = text.codePointAt(i);
+        for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
+          appendEscape(out, b & 0xFF);
+        }
+        i += Character.charCount(codePoint) - 1;
+      }
+      runStart = i + 1;
+    }
+    out.append(text, runStart, text.length());
+  }
+
+  private static void appendEscape(StringBuilder out, int octet) {
+    out.append('%').append(HEX[octet >> 4]).append(HEX[octet & 0xF]);
   }
 
   private static boolean isUnreservedOnly(String text, boolean keepSlash) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (!isUnreserved(c) && !(keepSlash && c == '/')) {
+      if (c >= 0x80 || !(UNRESERVED[c] || (keepSlash && c == '/'))) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean isUnreserved(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+  private static boolean[] unreservedTable() {
+    boolean[] table = new boolean[0x80];
+    for (char c = 'a'; c <= 'z'; c++) {
+      table[c] = true;
+      table[Character.toUpperCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      table[c] = true;
+    }
+    table['-'] = true;
+    table['.'] = true;
+    table['_'] = true;
+    table['~'] = true;
+    return table;
   }
 
   private static int hexByte(String text, int percentIndex) {

@@ -16,7 +16,8 @@ public final class SasQuery {
     if (query.length() > 0) {
       query.append('&');
     }
-    query.append(name).append('=').append(PercentCoding.encodeQueryComponent(value));
+    query.append(name).append('=');
+    PercentCoding.appendQueryComponent(query, value);
     return this;
   }
 

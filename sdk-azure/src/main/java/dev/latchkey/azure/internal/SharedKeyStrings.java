@@ -42,18 +42,61 @@ public final class SharedKeyStrings {
 
   /** Returns the Shared Key string to sign of {@code request} for {@code accountName}. */
   public static String stringToSign(SignableRequest request, String accountName) {
-    String[] slots = standardHeaderValues(request);
-    if ("0".equals(slots[CONTENT_LENGTH]) && signsZeroLengthEmpty(request)) {
+    return stringToSign(request, accountName, null, null);
+  }
+
+  /**
+   * Returns the Shared Key string to sign of {@code request} as if {@code x-ms-date} were replaced
+   * by {@code msDate} and {@code x-ms-version} added as {@code addedVersion}, so a signer computes the
+   * signature before it copies the request once with all its new headers.
+   *
+   * @param msDate the {@code x-ms-date} to sign in place of the request's, or {@code null}
+   * @param addedVersion the {@code x-ms-version} of a request that has none, or {@code null}
+   */
+  public static String stringToSign(SignableRequest request, String accountName, String msDate, String addedVersion) {
+    MsHeaders msHeaders = new MsHeaders(request.headers().size() + 2);
+    String[] slots = new String[STANDARD_HEADERS.length];
+    String version = addedVersion;
+    for (Header header : request.headers()) {
+      String name = header.name();
+      if (isMsHeader(name)) {
+        String lower = name.toLowerCase(Locale.ROOT).trim();
+        if (msDate != null && lower.equals("x-ms-date")) {
+          continue;
+        }
+        if (version == null && lower.equals("x-ms-version")) {
+          version = header.value().trim();
+        }
+        msHeaders.add(lower, header.value().trim());
+      } else {
+        fillSlot(slots, name, header.value());
+      }
+    }
+    if (msDate != null) {
+      msHeaders.add("x-ms-date", msDate);
+    }
+    if (addedVersion != null) {
+      msHeaders.add("x-ms-version", addedVersion);
+    }
+    return assemble(request, accountName, slots, msHeaders, version);
+  }
+
+  private static String assemble(SignableRequest request, String accountName, String[] slots, MsHeaders msHeaders,
+      String version) {
+    if (slots[CONTENT_LENGTH] == null && request.bodyLength() > 0) {
+      slots[CONTENT_LENGTH] = Long.toString(request.bodyLength());
+    }
+    if ("0".equals(slots[CONTENT_LENGTH]) && (version == null || version.compareTo(EMPTY_ZERO_LENGTH_VERSION) >= 0)) {
       slots[CONTENT_LENGTH] = null;
     }
-    StringBuilder out = new StringBuilder(256).append(request.method()).append('\n');
+    StringBuilder out = new StringBuilder(320).append(request.method()).append('\n');
     for (String slot : slots) {
       if (slot != null) {
         out.append(slot);
       }
       out.append('\n');
     }
-    appendCanonicalizedHeaders(out, request.headers());
+    msHeaders.appendSorted(out);
     appendCanonicalizedResource(out, accountName, request.uri());
     return out.toString();
   }
@@ -91,49 +134,73 @@ public final class SharedKeyStrings {
   private static String[] standardHeaderValues(SignableRequest request) {
     String[] slots = new String[STANDARD_HEADERS.length];
     for (Header header : request.headers()) {
-      int slot = standardSlot(header.name());
-      if (slot >= 0 && slots[slot] == null) {
-        slots[slot] = header.value();
-      }
-    }
-    if (slots[CONTENT_LENGTH] == null && request.bodyLength() > 0) {
-      slots[CONTENT_LENGTH] = Long.toString(request.bodyLength());
+      fillSlot(slots, header.name(), header.value());
     }
     return slots;
   }
 
-  private static int standardSlot(String name) {
+  /** Stores the first value of a standard header in its slot; other headers are ignored. */
+  private static void fillSlot(String[] slots, String name, String value) {
     for (int i = 0; i < STANDARD_HEADERS.length; i++) {
       if (STANDARD_HEADERS[i].equalsIgnoreCase(name)) {
-        return i;
+        if (slots[i] == null) {
+          slots[i] = value;
+        }
+        return;
       }
     }
-    return -1;
   }
 
-  /** Returns whether the request's service version signs a zero Content-Length as an empty line. */
-  private static boolean signsZeroLengthEmpty(SignableRequest request) {
-    String version = request.firstHeader("x-ms-version").map(String::trim).orElse(null);
-    return version == null || version.compareTo(EMPTY_ZERO_LENGTH_VERSION) >= 0;
+  private static boolean isMsHeader(String name) {
+    return name.regionMatches(true, 0, "x-ms-", 0, 5);
   }
 
   private static void appendCanonicalizedHeaders(StringBuilder out, List<Header> headers) {
-    List<Header> msHeaders = new ArrayList<>(8);
+    MsHeaders msHeaders = new MsHeaders(headers.size());
     for (Header header : headers) {
-      if (header.name().regionMatches(true, 0, "x-ms-", 0, 5)) {
-        msHeaders.add(new Header(header.name().toLowerCase(Locale.ROOT).trim(), header.value().trim()));
+      if (isMsHeader(header.name())) {
+        msHeaders.add(header.name().toLowerCase(Locale.ROOT).trim(), header.value().trim());
       }
     }
-    msHeaders.sort((a, b) -> a.name().compareTo(b.name()));
-    String previous = null;
-    for (Header header : msHeaders) {
-      if (header.name().equals(previous)) {
-        out.setLength(out.length() - 1);
-        out.append(',').append(header.value()).append('\n');
-      } else {
-        out.append(header.name()).append(':').append(header.value()).append('\n');
+    msHeaders.appendSorted(out);
+  }
+
+  /**
+   * The {@code x-ms-} headers of one request, lower-cased and trimmed. Requests have a handful, so
+   * they are kept in two arrays and sorted by insertion, which keeps the order of repeated names.
+   */
+  private static final class MsHeaders {
+    private final String[] names;
+    private final String[] values;
+    private int size;
+
+    MsHeaders(int capacity) {
+      this.names = new String[capacity];
+      this.values = new String[capacity];
+    }
+
+    void add(String name, String value) {
+      int position = size;
+      while (position > 0 && names[position - 1].compareTo(name) > 0) {
+        names[position] = names[position - 1];
+        values[position] = values[position - 1];
+        position--;
       }
-      previous = header.name();
+      names[position] = name;
+      values[position] = value;
+      size++;
+    }
+
+    /** Appends one {@code name:value} line per name, joining repeated names' values with commas. */
+    void appendSorted(StringBuilder out) {
+      for (int i = 0; i < size; i++) {
+        if (i > 0 && names[i].equals(names[i - 1])) {
+          out.setLength(out.length() - 1);
+          out.append(',').append(values[i]).append('\n');
+        } else {
+          out.append(names[i]).append(':').append(values[i]).append('\n');
+        }
+      }
     }
   }
 

@@ -46,7 +46,7 @@ public final class BlobSas {
 
   private final SasGrant grant;
   private final SasResource resource;
-  private final Set<BlobSasPermission> permissions;
+  private final String permissionLetters;
   private final String identifier;
   private final String snapshot;
   private final ResponseHeaders headers;
@@ -55,7 +55,7 @@ public final class BlobSas {
   private BlobSas(Builder builder) {
     this.grant = builder.grant.build();
     this.resource = builder.resource;
-    this.permissions = builder.permissions.isEmpty() ? Set.of() : EnumSet.copyOf(builder.permissions);
+    this.permissionLetters = BlobSasPermission.toLetters(builder.permissions);
     this.identifier = builder.identifier;
     this.snapshot = builder.snapshot;
     this.headers = builder.headers.build();
@@ -182,7 +182,7 @@ public final class BlobSas {
   }
 
   private String permissionLetters() {
-    return BlobSasPermission.toLetters(permissions);
+    return permissionLetters;
   }
 
   /** Returns {@code /blob/account/container[/path]}, without {@code /blob} before 2015-04-05. */

@@ -122,11 +122,20 @@ final class SasGrant {
   /** Returns {@code value} if it is non-empty without control characters, else throws naming {@code option}. */
   static String checkText(String option, String value) {
     Objects.requireNonNull(value, option);
-    if (value.isEmpty() || value.chars().anyMatch(Character::isISOControl)) {
+    if (value.isEmpty() || hasControlCharacter(value)) {
       throw new IllegalArgumentException(
           "Invalid SAS " + option + " '" + value + "': it must be non-empty without control characters");
     }
     return value;
+  }
+
+  private static boolean hasControlCharacter(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.latchkey.azure.sas;
 
+import dev.latchkey.azure.internal.ContainerNames;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -70,11 +71,7 @@ record SasResource(Kind kind, String container, String path) {
 
   private static String checkContainer(String container) {
     Objects.requireNonNull(container, "container");
-    if (!container.matches("\\$root|\\$web|\\$logs|[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}")) {
-      throw new IllegalArgumentException("Invalid container name '" + container
-          + "': use 3 to 63 lower-case letters, digits and single hyphens, starting with a letter or digit");
-    }
-    return container;
+    return ContainerNames.check(container);
   }
 
   private static void checkName(String what, String name) {

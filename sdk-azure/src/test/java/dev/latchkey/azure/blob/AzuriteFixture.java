@@ -10,9 +10,11 @@ import dev.latchkey.testkit.AzuriteUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -22,11 +24,18 @@ import org.junit.jupiter.api.Assumptions;
 /** Starts Azurite for tests, or skips them when Node.js is missing, and creates containers. */
 final class AzuriteFixture {
 
+  private static final AtomicInteger STARTED = new AtomicInteger();
+
   private AzuriteFixture() {}
 
+  /**
+   * Starts Azurite with its debug log in {@code target/}, which shows the string to sign Azurite
+   * expected whenever it rejects a signature.
+   */
   static AzuriteServer start(AzuriteServer.Builder builder) {
     try {
-      return builder.start();
+      return builder.debugLog(Path.of("target", "azurite-debug-" + ProcessHandle.current().pid() + "-"
+          + STARTED.incrementAndGet() + ".log")).start();
     } catch (AzuriteUnavailableException e) {
       Assumptions.abort("Azurite tests need Node.js 20 or later with npm: " + e.getMessage());
       throw e;

@@ -96,7 +96,7 @@ class SasAzuriteTest {
 
     try (Response response = send("GET", blobUrl(token), null)) {
       assertThat(response.code()).isEqualTo(403);
-      // Azure answers AuthenticationFailed; Azurite 3.35.0 answers AuthorizationFailure.
+      // Azure returns AuthenticationFailed; Azurite 3.35.0 returns AuthorizationFailure.
       assertThat(response.header("x-ms-error-code")).isIn("AuthenticationFailed", "AuthorizationFailure");
     }
   }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * User delegation SAS and bearer tokens against Azurite over HTTPS with {@code --oauth basic}, which
- * checks the token's claims but not its signature, so a locally built JWT stands in for Entra ID.
+ * checks the token's claims but not its signature, so a locally built JWT replaces one from Entra ID.
  */
 class UserDelegationAzuriteTest {
 

@@ -49,7 +49,7 @@ public final class EventJsonWriter {
   }
 
   private static void writeCommon(AuditEvent event, JsonGenerator json) throws IOException {
-    json.writeStringField("@timestamp", event.time().toString());
+    json.writeStringField("@timestamp", TimestampFormat.format(event.time()));
     json.writeStringField("ecs.version", ECS_VERSION);
     json.writeNumberField("latchkey.schema_version", SCHEMA_VERSION);
     json.writeStringField("event.id", event.id());

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link AsyncAuditSink}: a bounded queue and one writer thread.
  *
- * <p>The queue holds events and control markers (a flush request, the close marker). Markers are
- * queued with {@code put}, so a flush or close waits for room like any event, and the writer sees
- * them in order with the events.
+ * <p>The queue contains events and control markers (a flush request, the close marker). A marker
+ * waits for room up to the close timeout like a blocked event, and the writer sees markers in order
+ * with the events.
  */
 public final class QueueingAuditSink implements AsyncAuditSink {
 
@@ -47,7 +47,7 @@ public final class QueueingAuditSink implements AsyncAuditSink {
   private volatile boolean closed;
   private long droppedReported;
 
-  /** A request to flush, answered by counting down once everything before it is flushed. */
+  /** A flush request; the writer counts down its latch once everything queued before it is flushed. */
   private record FlushRequest(CountDownLatch done) {}
 
   public QueueingAuditSink(AuditSink delegate, int capacity, int batchSize, OverflowPolicy overflowPolicy,
@@ -167,7 +167,7 @@ public final class QueueingAuditSink implements AsyncAuditSink {
     }
   }
 
-  /** The writer thread's loop: take a batch, write it, flush, report drops; until the close marker. */
+  /** Runs the writer thread: takes a batch, writes it, reports drops and flushes, until the close marker. */
   private void drain() {
     List<Object> batch = new ArrayList<>(batchSize);
     boolean running = true;

@@ -260,16 +260,17 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     if (previous == null) {
       return;
     }
-    fetch.complete(credential);
-
     log.debug("Fetched credential {} from provider '{}': expires at {}, refresh at {}",
         credential.id(), providerName, next.expiresAt, Instant.ofEpochMilli(next.refreshAt));
-    if (previous.credential == credential) {
-      return;
+
+    // Listeners hear of the new credential before the callers waiting for it are released, so a
+    // caller that then rejects it reports INVALIDATED after ISSUED or REFRESHED.
+    if (previous.credential != credential) {
+      CredentialEvent.Type type =
+          previous.credential == null ? CredentialEvent.Type.ISSUED : CredentialEvent.Type.REFRESHED;
+      publish(type, credential, null, now);
     }
-    CredentialEvent.Type type =
-        previous.credential == null ? CredentialEvent.Type.ISSUED : CredentialEvent.Type.REFRESHED;
-    publish(type, credential, null, now);
+    fetch.complete(credential);
   }
 
   /** Replaces the snapshot after a successful fetch; returns the replaced one, or {@code null} if closed. */

@@ -131,7 +131,7 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
             SOURCE + " lists no IAM role: attach an instance profile to the instance"));
   }
 
-  private String get(String path, String token, String what) {
+  private String get(String path, String token, String description) {
     Request request = new Request.Builder()
         .url(endpoint.resolve(path))
         .header("X-aws-ec2-metadata-token", token)
@@ -142,18 +142,18 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
             SOURCE + " has no IAM role for this instance: attach an instance profile");
       }
       String body = ResponseBodies.readUtf8(response, SOURCE);
-      requireSuccess(response, what);
+      requireSuccess(response, description);
       return body;
     } catch (IOException e) {
-      throw new CredentialException(SOURCE + " failed while reading " + what + ": " + e.getMessage(), e, true);
+      throw new CredentialException(SOURCE + " failed while reading " + description + ": " + e.getMessage(), e, true);
     }
   }
 
-  private static void requireSuccess(Response response, String what) {
+  private static void requireSuccess(Response response, String description) {
     if (!response.isSuccessful()) {
       boolean retryable = response.code() == 429 || response.code() >= 500 || response.code() == 401;
       throw new CredentialException(
-          SOURCE + " returned HTTP " + response.code() + " to the request for " + what, retryable);
+          SOURCE + " returned HTTP " + response.code() + " to the request for " + description, retryable);
     }
   }
 

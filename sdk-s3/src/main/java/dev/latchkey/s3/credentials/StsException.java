@@ -76,7 +76,7 @@ public final class StsException extends CredentialException {
     return httpStatus;
   }
 
-  /** Returns the STS request id, which AWS support asks for. */
+  /** Returns the STS request id, which AWS support requests when investigating a failure. */
   public Optional<String> requestId() {
     return Optional.ofNullable(requestId);
   }

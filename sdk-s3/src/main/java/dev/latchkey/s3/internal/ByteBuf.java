@@ -48,8 +48,14 @@ public final class ByteBuf {
     return appendAscii(text, 0, text.length());
   }
 
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies ASCII text without a charset lookup
   public ByteBuf appendAscii(CharSequence text, int from, int to) {
     ensureCapacity(to - from);
+    if (text instanceof String string) {
+      string.getBytes(from, to, bytes, length);
+      length += to - from;
+      return this;
+    }
     for (int i = from; i < to; i++) {
       bytes[length++] = (byte) text.charAt(i);
     }

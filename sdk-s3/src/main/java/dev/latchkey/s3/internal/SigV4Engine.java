@@ -8,6 +8,7 @@ import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.security.InvalidKeyException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -132,7 +133,7 @@ public final class SigV4Engine {
     out.appendAscii(", Signature=").append(ws.stringToSign.array(), signatureStart(ws), ws.stringToSign.length());
     String authorization = out.toAsciiString(0, out.length());
 
-    return withSigningHeaders(request, amzDate, addHashHeader ? payloadHash : null, token, authorization);
+    return withSigningHeaders(ws, request, amzDate, addHashHeader ? payloadHash : null, token, authorization);
   }
 
   /**
@@ -251,12 +252,20 @@ public final class SigV4Engine {
 
   /** Headers that signing writes itself, so earlier values from a previous attempt are dropped. */
   static boolean isReplacedBySigning(String name) {
+    int length = name.length();
+    if (length != AUTHORIZATION.length() && length != AMZ_DATE.length() && length != SECURITY_TOKEN.length()) {
+      return false;
+    }
     return name.equalsIgnoreCase(AUTHORIZATION) || name.equalsIgnoreCase(AMZ_DATE)
         || name.equalsIgnoreCase(SECURITY_TOKEN);
   }
 
   /** Headers that proxies and HTTP clients may change or drop in transit, so they are not signed. */
   static boolean isNeverSigned(String name) {
+    char first = lowerAscii(name.charAt(0));
+    if (first != 'u' && first != 'c' && first != 'e' && first != 't' && first != 'x') {
+      return false;
+    }
     return name.equalsIgnoreCase("user-agent") || name.equalsIgnoreCase("connection")
         || name.equalsIgnoreCase("expect") || name.equalsIgnoreCase("transfer-encoding")
         || name.equalsIgnoreCase("x-amzn-trace-id");
@@ -310,6 +319,10 @@ public final class SigV4Engine {
   }
 
   private static void appendLowerCase(ByteBuf out, String name) {
+    if (isLowerCaseAscii(name)) {
+      out.appendAscii(name);
+      return;
+    }
     for (int i = 0; i < name.length(); i++) {
       out.append(lowerAscii(name.charAt(i)));
     }
@@ -448,6 +461,10 @@ public final class SigV4Engine {
 
   /** Writes a header value without leading and trailing white space, with inner runs collapsed to one space. */
   private static void appendTrimmedValue(ByteBuf out, String value) {
+    if (isCanonicalValue(value)) {
+      out.appendAscii(value);
+      return;
+    }
     boolean pendingSpace = false;
     boolean started = false;
     for (int i = 0; i < value.length(); i++) {
@@ -469,6 +486,33 @@ public final class SigV4Engine {
         i += Character.charCount(codePoint) - 1;
       }
     }
+  }
+
+  /** Returns whether a value is printable ASCII without white space at its ends or runs of it inside. */
+  private static boolean isCanonicalValue(String value) {
+    int length = value.length();
+    if (length == 0 || value.charAt(0) == ' ' || value.charAt(length - 1) == ' ') {
+      return length == 0;
+    }
+    char previous = 'x';
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x7F || (c == ' ' && previous == ' ')) {
+        return false;
+      }
+      previous = c;
+    }
+    return true;
+  }
+
+  private static boolean isLowerCaseAscii(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private SigningKeyCache.SigningKey signingKey(SigningWorkspace ws, AwsCredentials credentials, String dateStamp) {
@@ -562,24 +606,31 @@ public final class SigV4Engine {
     return mac;
   }
 
-  private static SignableRequest withSigningHeaders(
-      SignableRequest request, String amzDate, String addedHash, SecretValue token, String authorization) {
+  /** Returns the request with the headers signing adds, replacing any that an earlier signature added. */
+  private static SignableRequest withSigningHeaders(SigningWorkspace ws, SignableRequest request, String amzDate,
+      String addedHash, SecretValue token, String authorization) {
     List<Header> original = request.headers();
-    SignableRequest.Builder builder = SignableRequest.builder(request.method(), request.uri());
+    int size = 2 + (addedHash != null ? 1 : 0) + (token != null ? 1 : 0);
+    for (int i = 0; i < original.size(); i++) {
+      size += isReplacedBySigning(original.get(i).name()) ? 0 : 1;
+    }
+    Header[] headers = new Header[size];
+    int count = 0;
     for (int i = 0; i < original.size(); i++) {
       Header header = original.get(i);
       if (!isReplacedBySigning(header.name())) {
-        builder.addHeader(header.name(), header.value());
+        headers[count++] = header;
       }
     }
-    builder.addHeader(AMZ_DATE, amzDate);
+    headers[count++] = ws.amzDateHeader(amzDate);
     if (addedHash != null) {
-      builder.addHeader(CONTENT_SHA256, addedHash);
+      headers[count++] = new Header(CONTENT_SHA256, addedHash);
     }
     if (token != null) {
-      builder.addHeader(SECURITY_TOKEN, token.reveal());
+      headers[count++] = new Header(SECURITY_TOKEN, token.reveal());
     }
-    builder.addHeader(AUTHORIZATION, authorization);
-    return request.bodyLength() > 0 ? builder.body(request.body().orElseThrow()).build() : builder.build();
+    headers[count++] = new Header(AUTHORIZATION, authorization);
+    return request.withHeaders(Arrays.asList(headers));
   }
+
 }

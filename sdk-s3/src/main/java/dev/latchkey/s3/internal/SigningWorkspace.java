@@ -1,6 +1,7 @@
 package dev.latchkey.s3.internal;
 
 import dev.latchkey.credentials.AwsCredentials;
+import dev.latchkey.signing.SignableRequest;
 import java.lang.ref.WeakReference;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,6 +50,7 @@ final class SigningWorkspace {
   SigV4Engine lastEngine;
   SigningKeyCache.SigningKey lastKey;
 
+  private SignableRequest.Header cachedDateHeader;
   private long cachedEpochSecond = Long.MIN_VALUE;
   private String cachedAmzDate;
   private String cachedDateStamp;
@@ -75,6 +77,16 @@ final class SigningWorkspace {
       cachedEpochSecond = epochSecond;
     }
     return cachedAmzDate;
+  }
+
+  /** Returns an {@code X-Amz-Date} header with this value, reusing the last one while the value is the same. */
+  SignableRequest.Header amzDateHeader(String amzDate) {
+    SignableRequest.Header header = cachedDateHeader;
+    if (header == null || !header.value().equals(amzDate)) {
+      header = new SignableRequest.Header(SigV4Engine.AMZ_DATE, amzDate);
+      cachedDateHeader = header;
+    }
+    return header;
   }
 
   /** Returns the {@code yyyyMMdd} date of the last {@link #amzDate} call. */

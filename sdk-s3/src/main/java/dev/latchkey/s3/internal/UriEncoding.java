@@ -86,6 +86,10 @@ public final class UriEncoding {
    */
   public static void appendPathKeepingEscapes(ByteBuf out, CharSequence path) {
     int length = path.length();
+    if (isUnreservedOrSlash(path)) {
+      out.appendAscii(path);
+      return;
+    }
     int i = 0;
     while (i < length) {
       if (path.charAt(i) == '%' && isEscapeAt(path, i, length)) {
@@ -120,6 +124,16 @@ public final class UriEncoding {
         i += Character.charCount(codePoint);
       }
     }
+  }
+
+  private static boolean isUnreservedOrSlash(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!isUnreserved(c) && c != '/') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void appendCanonicalByte(ByteBuf out, int b) {

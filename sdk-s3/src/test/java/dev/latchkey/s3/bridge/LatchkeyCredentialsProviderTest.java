@@ -109,7 +109,7 @@ class LatchkeyCredentialsProviderTest {
     return CredentialCache.builder(() -> credentials).clock(FakeClock.at(Instant.parse("2026-04-01T00:00:00Z"))).build();
   }
 
-  /** A cache whose every call fails, to show how the SDK sees the failure. */
+  /** A cache whose every call fails, to show the exception the SDK receives. */
   private record FailingCache(CredentialException failure) implements CredentialCache<AwsCredentials> {
     @Override
     public AwsCredentials current() {

@@ -108,7 +108,8 @@ class ShortLivedCredentialsEndToEndTest {
       assertThat(refreshCount(events)).isGreaterThanOrEqualTo(REFRESHES);
       assertThat(events).extracting(CredentialEvent::type)
           .doesNotContain(CredentialEvent.Type.REFRESH_FAILED, CredentialEvent.Type.EXPIRED);
-      assertThat(keysUsed.stream().distinct().count()).isGreaterThanOrEqualTo(REFRESHES + 1);
+      // The last refresh may finish after the last request, so requests used at least REFRESHES keys.
+      assertThat(keysUsed.stream().distinct().count()).isGreaterThanOrEqualTo(REFRESHES);
       assertThat(sts.expiredKeyUses()).isEmpty();
       assertThat(sts.issued()).allSatisfy(issued -> {
         assertThat(issued.subject()).isEqualTo("report-writer");
@@ -155,7 +156,8 @@ class ShortLivedCredentialsEndToEndTest {
     while (true) {
       CredentialEvent event = refreshed.poll(30, TimeUnit.SECONDS);
       assertThat(event).as("REFRESHED event replacing %s", current.accessKeyId()).isNotNull();
-      if (!event.credentialId().equals(current.accessKeyId())) {
+      // Events of earlier refreshes may still be queued; only a key that outlives the current one counts.
+      if (event.expiresAt() != null && event.expiresAt().isAfter(current.expiresAt().orElseThrow())) {
         return;
       }
     }

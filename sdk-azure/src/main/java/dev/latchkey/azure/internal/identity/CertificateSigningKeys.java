@@ -11,6 +11,9 @@ import java.security.interfaces.ECKey;
  * <p>The Microsoft identity platform documents PS256 with the {@code x5t#S256} header (the SHA-256
  * thumbprint of the certificate) for certificate credentials, so RSA keys sign with PS256. EC keys
  * sign with the ECDSA algorithm of their curve.
+ *
+ * <p>NOTE: the Microsoft documentation shows RSA certificates only; EC assertions are tested against
+ * mock-oauth2-server, not against Entra ID.
  */
 public final class CertificateSigningKeys {
 

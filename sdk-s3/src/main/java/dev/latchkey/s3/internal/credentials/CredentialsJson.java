@@ -50,7 +50,7 @@ public final class CredentialsJson {
       }
       return root;
     } catch (JsonProcessingException e) {
-      // The parser's message quotes the body, which holds secrets, so only its location is kept.
+      // The parser's message quotes the body, which contains secrets, so only its location is kept.
       String where = e.getLocation() == null
           ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new CredentialException(source + " returned a body that is not valid JSON" + where, false);

@@ -25,7 +25,7 @@ public final class ProfileFileParser {
    * @param fileName the file's path, for error messages
    * @param configFile whether the file uses the config file's {@code [profile name]} sections
    * @throws CredentialException if a line is neither a section, a property, a comment nor a nested
-   *     setting; the message gives the line number, never the line, which may hold a secret
+   *     setting. The message gives the line number but not the line, because it may contain a secret.
    */
   public static Map<String, Map<String, String>> parse(String content, String fileName, boolean configFile) {
     Map<String, Map<String, String>> profiles = new LinkedHashMap<>();

@@ -1,0 +1,67 @@
+package dev.latchkey.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Runs each small example against the sandbox and checks what it printed. */
+class ExamplesTest {
+
+  @Test
+  void presignExample() throws Exception {
+    String output = run(() -> PresignExample.main(new String[0]));
+
+    assertThat(output).contains("PUT with the presigned URL: HTTP 200");
+    assertThat(output).contains("GET with the presigned URL: HTTP 200, body id,total\\n1,42\\n");
+    assertThat(output).contains("X-Amz-Signature=****");
+  }
+
+  @Test
+  void awsSdkBridgeExample() throws Exception {
+    String output = run(() -> AwsSdkBridgeExample.main(new String[0]));
+
+    assertThat(output).contains("read through the AWS SDK: a,b\\n1,2\\n");
+    assertThat(output).containsPattern("signed with STS key: ASIA[A-Z0-9]+");
+    assertThat(output).contains("denied before sending: Access denied: report-exporter may not DELETE");
+  }
+
+  @Test
+  void credentialSourcesExample() throws Exception {
+    String output = run(() -> CredentialSourcesExample.main(new String[0]));
+
+    assertThat(output).contains("file rotated: AwsCredentials[accessKeyId=AKIDROTATED");
+    assertThat(output).containsPattern("sts: +AwsCredentials\\[accessKeyId=ASIA");
+    assertThat(output).contains("instance-metadata: not configured");
+    assertThat(output).doesNotContain("rotated-secret", "first-secret", "static-api-key", "key-from-the-environment");
+  }
+
+  @Test
+  void customBackendExample() throws Exception {
+    String output = run(() -> CustomBackendExample.main(new String[0]));
+
+    assertThat(output).contains("read back: region,total");
+    assertThat(output).contains("denied:    Access denied");
+    assertThat(output).contains("access.denied=1");
+  }
+
+  private interface Program {
+    void run() throws Exception;
+  }
+
+  private static String run(Program program) throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      program.run();
+    } finally {
+      System.setOut(original);
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+    original.print(text);
+    return text;
+  }
+}
