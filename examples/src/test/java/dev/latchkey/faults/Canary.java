@@ -6,8 +6,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,8 +29,12 @@ final class Canary {
   /** The OAuth client secret the workloads authenticate with. */
   static final String CLIENT_SECRET = "canary-client-secret-4b9e/+=x";
 
-  /** The key id of a signing key, which is not secret but is a marker the logs may carry. */
-  static final String KEY_ID = "canary-key-id-77c1";
+  /**
+   * The file that lists every secret added during the module's tests, one a line, which {@code
+   * TestOutputCanaryTest} searches the Surefire output files for. It holds only secrets of test
+   * servers that no longer run.
+   */
+  static final Path SECRETS_FILE = Path.of("target", "canary-secrets.txt");
 
   private final List<String> secrets = new ArrayList<>();
   private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -36,7 +45,7 @@ final class Canary {
   /** Starts capturing every log event of the root logger. */
   static Canary capture() {
     Canary canary = new Canary();
-    canary.secrets.add(CLIENT_SECRET);
+    canary.addSecret(CLIENT_SECRET);
     canary.logs.start();
     root().addAppender(canary.logs);
     return canary;
@@ -45,6 +54,17 @@ final class Canary {
   /** Adds a secret to search for, such as a key the STS issued during the test. */
   void addSecret(String secret) {
     secrets.add(secret);
+    publish(secret);
+  }
+
+  private static synchronized void publish(String secret) {
+    try {
+      Files.createDirectories(SECRETS_FILE.getParent());
+      Files.writeString(SECRETS_FILE, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot record a canary secret in " + SECRETS_FILE, e);
+    }
   }
 
   /** Keeps an exception a test caught, so its message and causes are searched too. */

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each fault of {@link Fault} injected between a {@link StorageClient} with an {@link S3Backend} and a
  * real S3 server (S3Proxy through a {@link FaultInjectingProxy}), with the outcome it must have: the
- * call succeeds after a retry, or fails with a typed error whose retryability says what to do.
+ * call succeeds after a retry, or fails with a typed error whose retryability tells the caller what to do.
  */
 class S3StorageFaultMatrixTest {
 
