@@ -300,8 +300,8 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
       if (previous.closed) {
         return;
       }
-      delay = RefreshTiming.backoff(
-          previous.consecutiveFailures + 1, backoffBaseMillis, backoffCapMillis, random);
+      delay = Math.max(requestedDelayMillis(failure), RefreshTiming.backoff(
+          previous.consecutiveFailures + 1, backoffBaseMillis, backoffCapMillis, random));
       next = previous.withFailure(failure, now + delay);
       snapshot = next;
       inFlight = null;
@@ -314,6 +314,14 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     log.warn("Fetch from provider '{}' failed ({} in a row); the next attempt is in {} ms",
         providerName, next.consecutiveFailures, delay, Redactor.throwable(failure));
     publish(CredentialEvent.Type.REFRESH_FAILED, next.credential, failure, now);
+  }
+
+  /** Returns the wait the source asked for, such as HTTP {@code Retry-After}, or 0 when it named none. */
+  private static long requestedDelayMillis(Throwable failure) {
+    if (failure instanceof CredentialException credentialFailure) {
+      return credentialFailure.retryAfter().map(Duration::toMillis).orElse(0L);
+    }
+    return 0;
   }
 
   /**
