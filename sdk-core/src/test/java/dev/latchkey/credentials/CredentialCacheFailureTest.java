@@ -74,11 +74,23 @@ class CredentialCacheFailureTest {
     CountingTokenProvider provider = new CountingTokenProvider(clock, Duration.ofHours(1));
     CredentialCache<AccessToken> cache = builderOf(provider).build();
     provider.failNext(() -> new TokenEndpointException(
-        "HTTP 429 from the token endpoint", null, true, 429, Duration.ofSeconds(30)));
+        "HTTP 429 from the token endpoint", null, true, 429, Duration.ofSeconds(6)));
 
     assertThatThrownBy(cache::current).isInstanceOf(CredentialUnavailableException.class);
 
-    assertThat(scheduler.pending().get(0).delay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(scheduler.pending().get(0).delay()).isEqualTo(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void retryAfterBeyondCapIsCapped() {
+    CountingTokenProvider provider = new CountingTokenProvider(clock, Duration.ofHours(1));
+    CredentialCache<AccessToken> cache = builderOf(provider).build();
+    provider.failNext(() -> new TokenEndpointException(
+        "HTTP 503 from the token endpoint", null, true, 503, Duration.ofDays(365_000)));
+
+    assertThatThrownBy(cache::current).isInstanceOf(CredentialUnavailableException.class);
+
+    assertThat(scheduler.pending().get(0).delay()).isEqualTo(Duration.ofSeconds(8));
   }
 
   @Test

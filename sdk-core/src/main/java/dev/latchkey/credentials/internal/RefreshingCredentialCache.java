@@ -300,7 +300,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
       if (previous.closed) {
         return;
       }
-      delay = Math.max(requestedDelayMillis(failure), RefreshTiming.backoff(
+      delay = Math.max(Math.min(requestedDelayMillis(failure), backoffCapMillis), RefreshTiming.backoff(
           previous.consecutiveFailures + 1, backoffBaseMillis, backoffCapMillis, random));
       next = previous.withFailure(failure, now + delay);
       snapshot = next;
@@ -316,13 +316,21 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
     publish(CredentialEvent.Type.REFRESH_FAILED, next.credential, failure, now);
   }
 
-  /** Returns the wait the source asked for, such as HTTP {@code Retry-After}, or 0 when it named none. */
+  /**
+   * Returns the wait the source asked for, such as HTTP {@code Retry-After}, or 0 when it named none.
+   * The caller caps it at the backoff cap, so one answer cannot stop refreshes for longer.
+   */
   private static long requestedDelayMillis(Throwable failure) {
     if (failure instanceof CredentialException credentialFailure) {
-      return credentialFailure.retryAfter().map(Duration::toMillis).orElse(0L);
+      return credentialFailure.retryAfter()
+          .map(delay -> delay.compareTo(MAX_REQUESTED_DELAY) > 0 ? MAX_REQUESTED_DELAY : delay)
+          .map(Duration::toMillis)
+          .orElse(0L);
     }
     return 0;
   }
+
+  private static final Duration MAX_REQUESTED_DELAY = Duration.ofDays(1);
 
   /**
    * Computes the thresholds of a fetched credential.
