@@ -576,7 +576,10 @@ public final class BlobBackend implements StorageBackend {
       return credentials(source, true);
     }
 
-    /** Sets the shared HTTP client, whose timeouts apply; {@link BlobBackend#close()} leaves it open. */
+    /**
+     * Sets the HTTP client to share with the rest of the application, whose timeouts apply; a new
+     * client by default. {@link BlobBackend#close()} leaves it open.
+     */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
@@ -648,9 +651,14 @@ public final class BlobBackend implements StorageBackend {
      *     access tokens would go over plain HTTP, or if the account name differs from the endpoint's
      */
     public BlobBackend build() {
-      if (endpoint == null || anyCredentials == null || httpClient == null) {
-        throw new IllegalStateException("A BlobBackend needs endpoint(...), a credential source (sharedKey(...),"
-            + " sasToken(...) or accessToken(...)) and httpClient(...)");
+      if (endpoint == null) {
+        throw new IllegalStateException("A BlobBackend needs an endpoint: call endpoint(URI.create(\"https://account.blob.core.windows.net\"))");
+      }
+      if (anyCredentials == null) {
+        throw new IllegalStateException("A BlobBackend needs a credential source: call sharedKey(...), sasToken(...) or accessToken(...)");
+      }
+      if (httpClient == null) {
+        httpClient = new OkHttpClient();
       }
       checkTransport();
       if (accountName != null && !accountName.equals(endpoint.accountName())) {
