@@ -161,9 +161,9 @@ public final class SigV4Engine {
     writeSignedHeaders(ws);
 
     // Canonical query: the request's own parameters, then the SigV4 ones in the order AWS SDKs
-    // write them. The SigV4 values are written straight into the parameter list, already encoded as
-    // they go on the wire (which is also their canonical form), so they are not built as Strings and
-    // parsed back: this step and the result URI used to dominate the cost of presigning.
+    // write them. The SigV4 values go straight into the parameter list in their wire encoding,
+    // which is also their canonical form. Building them as Strings and parsing them back cost more
+    // than the hashing.
     URI uri = request.uri();
     String rawQuery = uri.getRawQuery();
     ws.clearParams();
