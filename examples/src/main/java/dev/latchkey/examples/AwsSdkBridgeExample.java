@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * LatchkeyCredentialsProvider}, and {@link LatchkeyExecutionInterceptor} checks the policy and writes
  * audit events for each call.
  *
- * <p>Run: {@code mvn -q -pl examples -am -DskipTests package exec:java
- * -Dexec.mainClass=dev.latchkey.examples.AwsSdkBridgeExample}
+ * <p>Run from the repository root: {@code mvn -B -ntp -Pdemo -DskipTests package
+ * -Ddemo.mainClass=dev.latchkey.examples.AwsSdkBridgeExample}
  */
 public final class AwsSdkBridgeExample {
 

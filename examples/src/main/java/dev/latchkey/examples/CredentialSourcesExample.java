@@ -27,8 +27,8 @@ import java.util.Map;
  * AssumeRoleWithWebIdentity, and the default AWS chain outside AWS, which says why each of its
  * sources did not apply. Every credential prints without its secret.
  *
- * <p>Run: {@code mvn -q -pl examples -am -DskipTests package exec:java
- * -Dexec.mainClass=dev.latchkey.examples.CredentialSourcesExample}
+ * <p>Run from the repository root: {@code mvn -B -ntp -Pdemo -DskipTests package
+ * -Ddemo.mainClass=dev.latchkey.examples.CredentialSourcesExample}
  */
 public final class CredentialSourcesExample {
 

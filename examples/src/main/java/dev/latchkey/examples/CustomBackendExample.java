@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * audit sink ({@link CountingAuditSink}): the policy, retries and audit work the same as for S3 and
  * Azure Blob.
  *
- * <p>Run: {@code mvn -q -pl examples -am -DskipTests package exec:java
- * -Dexec.mainClass=dev.latchkey.examples.CustomBackendExample}
+ * <p>Run from the repository root: {@code mvn -B -ntp -Pdemo -DskipTests package
+ * -Ddemo.mainClass=dev.latchkey.examples.CustomBackendExample}
  */
 public final class CustomBackendExample {
 

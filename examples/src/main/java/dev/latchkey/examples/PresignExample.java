@@ -25,8 +25,8 @@ import okhttp3.Response;
  * downloads one object with plain HTTP. The policy is checked for the action each URL grants (PUT
  * needs WRITE, GET needs READ), and logs show the URL with its signature redacted.
  *
- * <p>Run: {@code mvn -q -pl examples -am -DskipTests package exec:java
- * -Dexec.mainClass=dev.latchkey.examples.PresignExample}
+ * <p>Run from the repository root: {@code mvn -B -ntp -Pdemo -DskipTests package
+ * -Ddemo.mainClass=dev.latchkey.examples.PresignExample}
  */
 public final class PresignExample {
 

@@ -577,9 +577,9 @@ public final class BlobBackend implements StorageBackend {
     }
 
     /**
-     * Sets the shared HTTP client, whose timeouts apply; {@link BlobBackend#close()} leaves it open.
-     * The backend uses a derived client that follows no redirects, so a signed request is never
-     * resent to a host the response names.
+     * Sets the HTTP client to share with the rest of the application, whose timeouts apply; a new
+     * client by default. {@link BlobBackend#close()} leaves it open. The backend uses a derived client
+     * that follows no redirects, so a signed request is never resent to a host the response names.
      */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -652,9 +652,14 @@ public final class BlobBackend implements StorageBackend {
      *     access tokens would go over plain HTTP, or if the account name differs from the endpoint's
      */
     public BlobBackend build() {
-      if (endpoint == null || anyCredentials == null || httpClient == null) {
-        throw new IllegalStateException("A BlobBackend needs endpoint(...), a credential source (sharedKey(...),"
-            + " sasToken(...) or accessToken(...)) and httpClient(...)");
+      if (endpoint == null) {
+        throw new IllegalStateException("A BlobBackend needs an endpoint: call endpoint(URI.create(\"https://account.blob.core.windows.net\"))");
+      }
+      if (anyCredentials == null) {
+        throw new IllegalStateException("A BlobBackend needs a credential source: call sharedKey(...), sasToken(...) or accessToken(...)");
+      }
+      if (httpClient == null) {
+        httpClient = new OkHttpClient();
       }
       checkTransport();
       httpClient = httpClient.newBuilder().followRedirects(false).followSslRedirects(false).build();

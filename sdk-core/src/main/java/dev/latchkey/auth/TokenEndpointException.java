@@ -12,8 +12,8 @@ import java.util.Optional;
  * the server sent {@code Retry-After}, {@link #retryAfter()} is the delay it requested, so a caller
  * can wait at least that long. The message names the endpoint URL, never a secret or a token.
  *
- * <p>NOTE: token requests are not retried here, and the {@code CredentialCache} backoff does not
- * read {@link #retryAfter()} yet, so a caller that wants to honour it must wait itself.
+ * <p>Token requests are not retried here. A {@code CredentialCache} retries the fetch after its
+ * backoff, and waits at least {@link #retryAfter()} when the server named a delay.
  */
 public class TokenEndpointException extends CredentialException {
 
@@ -35,6 +35,7 @@ public class TokenEndpointException extends CredentialException {
   }
 
   /** Returns the delay from the response's {@code Retry-After} header, if it had a valid one. */
+  @Override
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -179,7 +179,8 @@ public interface CredentialCache<C extends Credential> extends CredentialProvide
     /**
      * Sets the backoff after failed fetches: the n-th consecutive failure waits {@code
      * min(cap, base * 2^(n-1))}, of which a random share between half and all is used. 1 second and 1 minute by
-     * default.
+     * default. When the failure names a delay ({@link CredentialException#retryAfter()}, such as HTTP
+     * {@code Retry-After}), the wait is at least that delay, but never longer than {@code cap}.
      *
      * @throws IllegalArgumentException if either is shorter than 1 millisecond or longer than 1 day,
      *     or {@code cap} is shorter than {@code base}

@@ -3,15 +3,15 @@ package dev.latchkey.storage;
 import java.util.Objects;
 
 /**
- * One page of a listing: objects of a container whose keys start with a prefix.
+ * The request for one page of a listing: objects of a container whose keys start with a prefix.
  *
  * @param container the bucket or container
  * @param prefix the key prefix, or {@code ""} for all keys
  * @param delimiter the character that groups keys into common prefixes (usually {@code /}), or
  *     {@code null} for a flat listing
  * @param continuationToken the token of the previous page, or {@code null} for the first page
- * @param maxResults the maximum number of entries on the page, 1 to 5,000 (services may return
- *     fewer)
+ * @param maxResults the maximum number of entries on the page, 1 to 5,000; S3 returns at most 1,000
+ *     and Azure at most 5,000, and either may return fewer
  */
 public record ListRequest(
     String container, String prefix, String delimiter, String continuationToken, int maxResults) {

@@ -102,7 +102,7 @@ public final class StorageClientBuilder {
   public StorageClientBuilder region(String region) {
     Objects.requireNonNull(region, "region");
     if (region.isBlank()) {
-      throw new IllegalArgumentException("Invalid region '': name a region such as us-east-1");
+      throw new IllegalArgumentException("Invalid region '" + region + "': name a region such as us-east-1");
     }
     this.region = region;
     return this;
@@ -114,7 +114,10 @@ public final class StorageClientBuilder {
     return this;
   }
 
-  /** Sets a shared OkHttp client; the client's timeouts from this builder are applied to a derived client. */
+  /**
+   * Sets an OkHttp client to share with the rest of the application. The backend uses a client
+   * derived from it, with this builder's timeouts and without redirects; a new client by default.
+   */
   public StorageClientBuilder httpClient(OkHttpClient httpClient) {
     this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
     return this;

@@ -3,6 +3,7 @@ package dev.latchkey.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.TokenEndpointException;
 import dev.latchkey.testing.CountingTokenProvider;
 import dev.latchkey.testing.FakeClock;
 import dev.latchkey.testing.ManualScheduler;
@@ -66,6 +67,42 @@ class CredentialCacheFailureTest {
     }
     assertThat(provider.fetches()).isEqualTo(7);
     assertThat(cache.current().token().reveal()).isEqualTo("token-7");
+  }
+
+  @Test
+  void retryAfterLongerThanBackoffIsHonoured() {
+    CountingTokenProvider provider = new CountingTokenProvider(clock, Duration.ofHours(1));
+    CredentialCache<AccessToken> cache = builderOf(provider).build();
+    provider.failNext(() -> new TokenEndpointException(
+        "HTTP 429 from the token endpoint", null, true, 429, Duration.ofSeconds(6)));
+
+    assertThatThrownBy(cache::current).isInstanceOf(CredentialUnavailableException.class);
+
+    assertThat(scheduler.pending().get(0).delay()).isEqualTo(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void retryAfterBeyondCapIsCapped() {
+    CountingTokenProvider provider = new CountingTokenProvider(clock, Duration.ofHours(1));
+    CredentialCache<AccessToken> cache = builderOf(provider).build();
+    provider.failNext(() -> new TokenEndpointException(
+        "HTTP 503 from the token endpoint", null, true, 503, Duration.ofDays(365_000)));
+
+    assertThatThrownBy(cache::current).isInstanceOf(CredentialUnavailableException.class);
+
+    assertThat(scheduler.pending().get(0).delay()).isEqualTo(Duration.ofSeconds(8));
+  }
+
+  @Test
+  void retryAfterShorterThanBackoffKeepsBackoff() {
+    CountingTokenProvider provider = new CountingTokenProvider(clock, Duration.ofHours(1));
+    CredentialCache<AccessToken> cache = builderOf(provider).build();
+    provider.failNext(() -> new TokenEndpointException(
+        "HTTP 503 from the token endpoint", null, true, 503, Duration.ofMillis(10)));
+
+    assertThatThrownBy(cache::current).isInstanceOf(CredentialUnavailableException.class);
+
+    assertThat(scheduler.pending().get(0).delay().toMillis()).isBetween(500L, 1_000L);
   }
 
   @Test

@@ -43,8 +43,9 @@ import okhttp3.Response;
  * S3-compatible store, signed with SigV4.
  *
  * <p>Object keys are percent-encoded with the SigV4 rules, so the path on the wire is the path that
- * was signed. Keys with {@code //}, a leading slash, spaces, {@code +}, {@code %} and non-ASCII
- * characters are sent as they are. A key with a {@code .} or {@code ..} segment (such as {@code a/../b})
+ * was signed. Keys with spaces, {@code +}, {@code %} and non-ASCII characters are sent
+ * percent-encoded; in keys with {@code //} or a leading slash, the slash next to an empty segment is
+ * sent as {@code %2F} so no client or proxy merges it. A key with a {@code .} or {@code ..} segment (such as {@code a/../b})
  * is rejected before any request, because OkHttp resolves dot segments in URLs and would address
  * another object.
  *

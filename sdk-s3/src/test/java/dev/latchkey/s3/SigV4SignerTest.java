@@ -109,6 +109,28 @@ class SigV4SignerTest {
   }
 
   @Test
+  void presignKeepsQueryAheadOfSigV4Parameters() {
+    SignableRequest presigned = signer.presign(get("https://h.example/b/k?versionId=v%2B1#frag"), KEYS, TIME,
+        Duration.ofMinutes(5));
+
+    assertThat(presigned.uri().getRawQuery()).startsWith("versionId=v%2B1&X-Amz-Algorithm=AWS4-HMAC-SHA256&");
+    assertThat(presigned.uri().getRawQuery()).contains("&X-Amz-Credential=AKIDTEST%2F20260301%2Feu-west-1%2Fs3%2F");
+    assertThat(presigned.uri().getRawFragment()).isNull();
+  }
+
+  @Test
+  void presignKeepsNonAsciiPathAsGiven() {
+    SignableRequest unicode = get("https://h.example/b/caf\u00e9");
+    SignableRequest escaped = get("https://h.example/b/caf%C3%A9");
+
+    URI presigned = signer.presign(unicode, KEYS, TIME, Duration.ofMinutes(5)).uri();
+    URI presignedEscaped = signer.presign(escaped, KEYS, TIME, Duration.ofMinutes(5)).uri();
+
+    assertThat(presigned.getRawPath()).isEqualTo("/b/caf\u00e9");
+    assertThat(presigned.getRawQuery()).isEqualTo(presignedEscaped.getRawQuery());
+  }
+
+  @Test
   void rejectsPresignExpiryOutOfRange() {
     assertThatThrownBy(() -> signer.presign(get("https://h.example/b/k"), KEYS, TIME, Duration.ofDays(8)))
         .isInstanceOf(IllegalArgumentException.class)

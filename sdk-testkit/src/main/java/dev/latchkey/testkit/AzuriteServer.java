@@ -1,5 +1,6 @@
 package dev.latchkey.testkit;
 
+import dev.latchkey.audit.Redactor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -411,8 +412,8 @@ public final class AzuriteServer implements AutoCloseable {
       try (BufferedReader reader = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          logger.debug("azurite[{}]: {}", process.pid(), line);
-          remember(tail, line);
+          logger.debug("azurite[{}]: {}", process.pid(), Redactor.text(line));
+          remember(tail, Redactor.text(line));
           Matcher matcher = LISTENING.matcher(line);
           if (!port.isDone() && matcher.find()) {
             port.complete(Integer.parseInt(matcher.group(2)));

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe once started. {@link #close()} stops the server and drops every stored object.
+  *
+ * <p>NOTE: S3Proxy's stores do not keep every key S3 accepts. A key that ends with {@code /} is
+ * stored as an empty directory marker, {@code a//b} is listed as {@code a/b}, and a key with a
+ * leading slash is rejected with 400 {@code InvalidRequest}. Test such keys against a real S3 bucket.
  */
 public final class S3ProxyServer implements AutoCloseable {
 

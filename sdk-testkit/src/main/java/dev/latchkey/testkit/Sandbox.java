@@ -165,8 +165,19 @@ public final class Sandbox implements AutoCloseable {
       return this;
     }
 
-    /** Adds buckets to create in S3Proxy. */
+    /**
+     * Adds buckets to create in S3Proxy.
+     *
+     * @throws IllegalArgumentException if a name is not a valid S3 bucket name: 3 to 63 lower-case
+     *     letters, digits, dots and hyphens, starting and ending with a letter or digit
+     */
     public Builder buckets(String... names) {
+      for (String name : names) {
+        if (!name.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+          throw new IllegalArgumentException("Invalid bucket name '" + name
+              + "': use 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit");
+        }
+      }
       buckets.addAll(List.of(names));
       return this;
     }

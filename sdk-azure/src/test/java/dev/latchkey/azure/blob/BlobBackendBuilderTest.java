@@ -56,7 +56,17 @@ class BlobBackendBuilderTest {
     assertThatThrownBy(() -> BlobBackend.builder().sharedKey(KEY).sasToken(() -> null))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("one credential source");
     assertThatThrownBy(() -> BlobBackend.builder().endpoint(URI.create("https://acct.blob.core.windows.net")).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("httpClient");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("credential source");
+    assertThatThrownBy(() -> BlobBackend.builder().sharedKey(KEY).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("endpoint(");
+  }
+
+  @Test
+  void httpClientDefaultsToNewClient() {
+    BlobBackend backend = BlobBackend.builder().endpoint(URI.create("https://acct.blob.core.windows.net"))
+        .sharedKey(KEY).build();
+
+    assertThat(backend.accountName()).isEqualTo("acct");
   }
 
   @Test

@@ -300,8 +300,8 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
       if (previous.closed) {
         return;
       }
-      delay = RefreshTiming.backoff(
-          previous.consecutiveFailures + 1, backoffBaseMillis, backoffCapMillis, random);
+      delay = Math.max(Math.min(requestedDelayMillis(failure), backoffCapMillis), RefreshTiming.backoff(
+          previous.consecutiveFailures + 1, backoffBaseMillis, backoffCapMillis, random));
       next = previous.withFailure(failure, now + delay);
       snapshot = next;
       inFlight = null;
@@ -315,6 +315,22 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
         providerName, next.consecutiveFailures, delay, Redactor.throwable(failure));
     publish(CredentialEvent.Type.REFRESH_FAILED, next.credential, failure, now);
   }
+
+  /**
+   * Returns the wait the source asked for, such as HTTP {@code Retry-After}, or 0 when it named none.
+   * The caller caps it at the backoff cap, so one answer cannot stop refreshes for longer.
+   */
+  private static long requestedDelayMillis(Throwable failure) {
+    if (failure instanceof CredentialException credentialFailure) {
+      return credentialFailure.retryAfter()
+          .map(delay -> delay.compareTo(MAX_REQUESTED_DELAY) > 0 ? MAX_REQUESTED_DELAY : delay)
+          .map(Duration::toMillis)
+          .orElse(0L);
+    }
+    return 0;
+  }
+
+  private static final Duration MAX_REQUESTED_DELAY = Duration.ofDays(1);
 
   /**
    * Computes the thresholds of a fetched credential.

@@ -160,36 +160,133 @@ public final class SigV4Engine {
     sortHeaders(ws);
     writeSignedHeaders(ws);
 
-    // The SigV4 query parameters, in the order AWS SDKs write them.
-    StringBuilder added = new StringBuilder(256)
-        .append("X-Amz-Algorithm=").append(ALGORITHM)
-        .append("&X-Amz-Credential=").append(credentials.accessKeyId()).append("%2F")
-        .append(ws.dateStamp()).append(scopeSuffix.replace("/", "%2F"))
-        .append("&X-Amz-Date=").append(amzDate)
-        .append("&X-Amz-SignedHeaders=").append(ws.signedHeaders.toAsciiString(0, ws.signedHeaders.length())
-            .replace(";", "%3B"))
-        .append("&X-Amz-Expires=").append(expiresSeconds);
-    String tokenParam = token == null ? "" : "&X-Amz-Security-Token=" + UriEncoding.encodeQueryComponent(token.reveal());
-    if (signSessionToken) {
-      added.append(tokenParam);
-    }
-
+    // Canonical query: the request's own parameters, then the SigV4 ones in the order AWS SDKs
+    // write them. The SigV4 values go straight into the parameter list in their wire encoding,
+    // which is also their canonical form. Building them as Strings and parsing them back cost more
+    // than the hashing.
+    URI uri = request.uri();
+    String rawQuery = uri.getRawQuery();
     ws.clearParams();
-    String rawQuery = request.uri().getRawQuery();
     addQueryParams(ws, rawQuery);
-    addQueryParams(ws, added);
-    writeCanonicalRequest(ws, request.method(), rawPath, request.uri(), payloadHash);
+    int firstAdded = ws.paramCount;
+    addPresignParams(ws, credentials, amzDate, expiresSeconds);
+    if (token != null && signSessionToken) {
+      addEncodedParam(ws, SECURITY_TOKEN, token.reveal());
+    }
+    writeCanonicalRequest(ws, request.method(), rawPath, uri, payloadHash);
     SigningKeyCache.SigningKey key = signingKey(ws, credentials, ws.dateStamp());
     writeSignature(ws, amzDate, key, trace);
 
-    if (!signSessionToken) {
-      added.append(tokenParam);
+    String unsignedToken = token != null && !signSessionToken ? token.reveal() : null;
+    return request.toBuilder().uri(presignedUri(ws, uri, rawQuery, firstAdded, unsignedToken)).build();
+  }
+
+  /** Adds X-Amz-Algorithm, -Credential, -Date, -SignedHeaders and -Expires to the parameter list. */
+  private void addPresignParams(SigningWorkspace ws, AwsCredentials credentials, String amzDate, long expiresSeconds) {
+    ByteBuf params = ws.params;
+    addEncodedParam(ws, "X-Amz-Algorithm", ALGORITHM);
+
+    int nameStart = params.length();
+    params.appendAscii("X-Amz-Credential");
+    int nameEnd = params.length();
+    String accessKeyId = credentials.accessKeyId();
+    UriEncoding.appendEncoded(params, accessKeyId, 0, accessKeyId.length(), false);
+    params.appendAscii("%2F").appendAscii(ws.dateStamp());
+    UriEncoding.appendEncoded(params, scopeSuffix, 0, scopeSuffix.length(), false);
+    ws.addParam(nameStart, nameEnd, params.length());
+
+    addEncodedParam(ws, "X-Amz-Date", amzDate);
+
+    nameStart = params.length();
+    params.appendAscii("X-Amz-SignedHeaders");
+    nameEnd = params.length();
+    appendEncodedBytes(params, ws.signedHeaders);
+    ws.addParam(nameStart, nameEnd, params.length());
+
+    nameStart = params.length();
+    params.appendAscii("X-Amz-Expires");
+    nameEnd = params.length();
+    params.appendDecimal(expiresSeconds);
+    ws.addParam(nameStart, nameEnd, params.length());
+  }
+
+  /** Adds a parameter whose name needs no encoding, percent-encoding its value. */
+  private static void addEncodedParam(SigningWorkspace ws, String name, String value) {
+    ByteBuf params = ws.params;
+    int nameStart = params.length();
+    params.appendAscii(name);
+    int nameEnd = params.length();
+    UriEncoding.appendEncoded(params, value, 0, value.length(), false);
+    ws.addParam(nameStart, nameEnd, params.length());
+  }
+
+  /** Appends the bytes of {@code source} percent-encoded: the signed header names, with {@code ;} as %3B. */
+  private static void appendEncodedBytes(ByteBuf out, ByteBuf source) {
+    byte[] bytes = source.array();
+    for (int i = 0; i < source.length(); i++) {
+      int b = bytes[i] & 0xFF;
+      if (UriEncoding.isUnreserved(b)) {
+        out.append(b);
+      } else {
+        out.appendPercentEncoded(b);
+      }
     }
-    added.append("&X-Amz-Signature=").append(ws.stringToSign.toAsciiString(signatureStart(ws), ws.stringToSign.length()));
-    URI uri = request.uri();
-    String query = rawQuery == null || rawQuery.isEmpty() ? added.toString() : rawQuery + "&" + added;
-    URI presigned = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + "?" + query);
-    return request.toBuilder().uri(presigned).build();
+  }
+
+  /**
+   * Returns the request URI without its fragment, with the SigV4 parameters from {@code firstAdded}
+   * on, the unsigned session token if any, and the signature appended to its query.
+   *
+   * <p>The common all-ASCII URI is written into a reused buffer and turned into one String, which
+   * {@link URI#create} then parses (java.net.URI cannot be built without parsing). A URI with other
+   * characters, which java.net.URI allows, is joined as Strings so that it is kept exactly.
+   */
+  private static URI presignedUri(
+      SigningWorkspace ws, URI uri, String rawQuery, int firstAdded, String unsignedToken) {
+    String authority = uri.getRawAuthority();
+    String path = uri.getRawPath();
+    boolean hasQuery = rawQuery != null && !rawQuery.isEmpty();
+    boolean ascii = isAscii(authority) && isAscii(path) && (!hasQuery || isAscii(rawQuery));
+    ByteBuf out = ws.output;
+    out.reset();
+    if (ascii) {
+      out.appendAscii(uri.getScheme()).appendAscii("://").appendAscii(authority).appendAscii(path).append('?');
+      if (hasQuery) {
+        out.appendAscii(rawQuery).append('&');
+      }
+    }
+    int addedStart = out.length();
+    appendAddedParams(ws, out, firstAdded, unsignedToken);
+    if (ascii) {
+      return URI.create(out.toAsciiString(0, out.length()));
+    }
+    String added = out.toAsciiString(addedStart, out.length());
+    String query = hasQuery ? rawQuery + "&" + added : added;
+    return URI.create(uri.getScheme() + "://" + authority + path + "?" + query);
+  }
+
+  /** Appends the SigV4 parameters as they go on the wire, ending with {@code X-Amz-Signature}. */
+  private static void appendAddedParams(SigningWorkspace ws, ByteBuf out, int firstAdded, String unsignedToken) {
+    byte[] params = ws.params.array();
+    for (int p = firstAdded; p < ws.paramCount; p++) {
+      out.append(params, ws.paramNameStart[p], ws.paramNameEnd[p]).append('=');
+      out.append(params, ws.paramNameEnd[p], ws.paramValueEnd[p]).append('&');
+    }
+    if (unsignedToken != null) {
+      out.appendAscii(SECURITY_TOKEN).append('=');
+      UriEncoding.appendEncoded(out, unsignedToken, 0, unsignedToken.length(), false);
+      out.append('&');
+    }
+    out.appendAscii("X-Amz-Signature=").append(ws.stringToSign.array(), signatureStart(ws), ws.stringToSign.length());
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
