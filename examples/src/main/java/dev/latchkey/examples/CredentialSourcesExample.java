@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * One credential of each common kind, fetched from its source: a static key, an environment
  * variable, a file that is rotated while the program runs, OAuth 2.0 client credentials, STS
- * AssumeRoleWithWebIdentity, and the default AWS chain outside AWS, which says why each of its
+ * AssumeRoleWithWebIdentity, and the default AWS chain outside AWS, which reports why each of its
  * sources did not apply. Every credential prints without its secret.
  *
  * <p>Run from the repository root: {@code mvn -B -ntp -Pdemo -DskipTests package
