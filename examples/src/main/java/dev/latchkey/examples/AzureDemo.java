@@ -27,7 +27,7 @@ import okhttp3.OkHttpClient;
 /**
  * The Azure Blob half of the demo: {@code report-exporter} gets container SAS tokens that its access
  * policy narrows to the {@code reports} container and that live as long as the S3 keys, from a
- * token broker that holds the account key, and runs the same {@link DemoWorkload} against Azurite.
+ * token broker that has the account key, and runs the same {@link DemoWorkload} against Azurite.
  */
 final class AzureDemo {
 
@@ -80,7 +80,7 @@ final class AzureDemo {
 
   /**
    * A token broker: mints a container SAS with the permissions the policy grants the identity. In
-   * production this runs in a service that holds the account key or a user delegation key, never in
+   * production this runs in a service that has the account key or a user delegation key, never in
    * the workload.
    */
   private CredentialProvider<SasToken> broker(SharedKey accountKey, SasScope scope) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What {@code report-exporter} does for the length of the demo: every second it uploads a report
+ * The work of {@code report-exporter} for the length of the demo: every second it uploads a report
  * under {@code exports/}, lists them, downloads the new one and checks its bytes. Halfway through it
  * tries a write that its own policy denies, and a read that a client with a wider policy sends but
  * the narrowed credential does not cover, which the server refuses.

@@ -35,6 +35,10 @@ class ExamplesTest {
     assertThat(output).contains("file rotated: AwsCredentials[accessKeyId=AKIDROTATED");
     assertThat(output).containsPattern("sts: +AwsCredentials\\[accessKeyId=ASIA");
     assertThat(output).contains("instance-metadata: not configured");
+    assertThat(output).containsPattern("exchange: +AccessToken\\[id=sha256:");
+    assertThat(output).containsPattern("jwt-bearer: +AccessToken\\[id=sha256:");
+    assertThat(output).containsPattern("assume-role: +AwsCredentials\\[accessKeyId=ASIA");
+    assertThat(output).contains("default Azure chain outside Azure:");
     assertThat(output).doesNotContain("rotated-secret", "first-secret", "static-api-key", "key-from-the-environment");
   }
 
