@@ -85,7 +85,7 @@ public final class TokenEndpoint {
    *
    * @throws OAuthErrorException if the server rejected the request with an OAuth 2.0 error
    * @throws TokenEndpointException for timeouts, I/O failures, 5xx, 429, other statuses and invalid
-   *     responses; {@link TokenEndpointException#isRetryable()} tells which
+   *     responses; {@link TokenEndpointException#isRetryable()} shows which
    * @throws IllegalArgumentException if {@code grant_type} is missing
    */
   public AccessToken requestToken(Map<String, List<String>> grantParameters) {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * policy and, when the policy denies, writes {@code access.denied} and throws {@link
  * AccessDeniedException} without sending anything; gets the current credential from the cache and
  * signs the request with it; sends it; and writes a {@code storage.request} event. When the server
- * answers 401 Unauthorized, the credential is reported to the cache with {@link
+ * responds with 401 Unauthorized, the credential is reported to the cache with {@link
  * CredentialCache#invalidate} and the request is signed again and sent once more, which covers what an
  * OkHttp {@code Authenticator} would do.
  *
@@ -294,7 +294,7 @@ public final class LatchkeyInterceptor<C extends Credential> implements Intercep
 
     /**
      * Sets the largest request body, in bytes, that is buffered for signing; 1 MiB by default.
-     * Larger or streamed bodies are sent unbuffered, and the signer sees no body.
+     * Larger or streamed bodies are sent unbuffered, and the signer gets no body.
      */
     public Builder<C> maxBufferedBody(long bytes) {
       if (bytes < 0) {

@@ -12,7 +12,7 @@ public interface RequestClassifier {
   /**
    * Returns what the request does.
    *
-   * @throws IllegalArgumentException if the request is not one this API knows; the interceptor then
+   * @throws IllegalArgumentException if the request is not one this API supports; the interceptor then
    *     denies it without sending it
    */
   RequestTarget classify(Request request);

@@ -318,7 +318,7 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
 
   /**
    * Returns the wait the source asked for, such as HTTP {@code Retry-After}, or 0 when it named none.
-   * The caller caps it at the backoff cap, so one answer cannot stop refreshes for longer.
+   * The caller caps it at the backoff cap, so one response cannot stop refreshes for longer.
    */
   private static long requestedDelayMillis(Throwable failure) {
     if (failure instanceof CredentialException credentialFailure) {

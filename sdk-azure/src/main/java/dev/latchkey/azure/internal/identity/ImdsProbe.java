@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The probe is the token request without the {@code Metadata: true} header. Azure IMDS rejects such
  * a request with 400, and a 410, 429 or 5xx means that IMDS is there but busy. No connection, or any
- * other status, means that this host is not an Azure VM: other clouds serve their own metadata
- * service at the same link-local address (Amazon EC2 answers 404, for example), and retrying those
- * answers for the 70 seconds that IMDS updates may take would stall every credential chain.
+ * other status, means that this host is not an Azure VM. Other clouds serve their own metadata
+ * service at the same link-local address (Amazon EC2 responds with 404, for example), and retrying
+ * those responses for the 70 seconds that IMDS updates may take would stall every credential chain.
  */
 final class ImdsProbe {
 
@@ -27,18 +27,18 @@ final class ImdsProbe {
   /**
    * Sends the probe for {@code tokenRequest}.
    *
-   * @throws CredentialNotConfiguredException if the answer shows that IMDS is not there
+   * @throws CredentialNotConfiguredException if the response shows that IMDS is not there
    */
   static void requireImds(OkHttpClient httpClient, Request tokenRequest, ManagedIdentityEndpoint endpoint) {
     Request probe = tokenRequest.newBuilder().removeHeader("Metadata").build();
     try (Response response = httpClient.newCall(probe).execute()) {
       int status = response.code();
       if (!isImdsAnswer(status)) {
-        throw notImds(endpoint, "it answered HTTP " + status + " where Azure IMDS answers 400");
+        throw notImds(endpoint, "it responded with HTTP " + status + ", but Azure IMDS responds with 400");
       }
-      LOG.debug("{} answered the probe with HTTP {}", endpoint, status);
+      LOG.debug("{} responded to the probe with HTTP {}", endpoint, status);
     } catch (IOException e) {
-      throw notImds(endpoint, "no answer (" + e.getClass().getSimpleName() + ")");
+      throw notImds(endpoint, "no response (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -48,7 +48,7 @@ final class ImdsProbe {
 
   private static CredentialNotConfiguredException notImds(ManagedIdentityEndpoint endpoint, String reason) {
     LOG.debug("Managed identity is not available from {}: {}", endpoint, reason);
-    return new CredentialNotConfiguredException("Managed identity is not available: " + endpoint + " gave "
+    return new CredentialNotConfiguredException("Managed identity is not available: " + endpoint + ": "
         + reason + ", so this host is not an Azure VM with IMDS");
   }
 }

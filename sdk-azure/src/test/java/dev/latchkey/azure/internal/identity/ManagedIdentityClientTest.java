@@ -273,7 +273,7 @@ class ManagedIdentityClientTest {
 
     assertThatThrownBy(() -> imds(null).fetch())
         .isInstanceOf(CredentialNotConfiguredException.class)
-        .hasMessageContaining("HTTP 404 where Azure IMDS answers 400");
+        .hasMessageContaining("HTTP 404, but Azure IMDS responds with 400");
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(sleeper.sleeps()).isEmpty();
   }
