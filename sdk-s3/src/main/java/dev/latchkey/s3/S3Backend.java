@@ -184,7 +184,7 @@ public final class S3Backend implements StorageBackend {
   @Override
   public URI presign(PresignRequest request) {
     SignableRequest unsigned = SignableRequest.builder(request.method().name(), objectUri(request.ref(), null)).build();
-    return presigner.presign(unsigned, credentials.fetch(), request.expiry()).uri();
+    return presigner.presign(unsigned, S3Transport.fetchAwsCredentials(credentials), request.expiry()).uri();
   }
 
   @Override

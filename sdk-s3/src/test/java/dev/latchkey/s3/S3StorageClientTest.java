@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.audit.EventType;
 import dev.latchkey.audit.InMemoryAuditSink;
 import dev.latchkey.audit.StorageRequestEvent;
+import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialCache;
 import dev.latchkey.credentials.SecretValue;
@@ -156,5 +157,37 @@ class S3StorageClientTest {
     StorageRequestEvent event = (StorageRequestEvent) AUDIT.events(EventType.STORAGE_REQUEST).get(0);
     assertThat(event.credentialId()).isEqualTo("AKIDCLIENTTEST");
     assertThat(AUDIT.jsonLines()).noneMatch(line -> line.contains(CANARY));
+  }
+
+  @Test
+  void credentialOfAnotherKindIsRejectedBeforeSending() {
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    CredentialCache<AccessToken> tokens = CredentialCache.builder(() -> AccessToken.bearer(SecretValue.of(CANARY), null)).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/wrong-kind.txt");
+    try (StorageClient wrongKind = StorageClient.builder()
+        .identity(WorkloadIdentity.of("report-exporter"))
+        .policy(POLICY)
+        .backend(S3Backend.factory())
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(tokens)
+        .auditSink(audit)
+        .build()) {
+
+      assertThatThrownBy(() -> wrongKind.getBytes(ref))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("AccessToken")
+          .hasMessageContaining("AwsCredentials")
+          .hasMessageNotContaining(CANARY);
+      assertThatThrownBy(() -> wrongKind.presign(new PresignRequest(ref, PresignRequest.Method.GET, Duration.ofMinutes(5))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("AwsCredentials");
+    } finally {
+      tokens.close();
+    }
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).isNotEmpty();
+    assertThat(audit.events(EventType.STORAGE_REQUEST))
+        .map(event -> ((StorageRequestEvent) event).url())
+        .containsOnlyNulls();
   }
 }
