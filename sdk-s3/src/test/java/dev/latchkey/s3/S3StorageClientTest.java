@@ -191,4 +191,28 @@ class S3StorageClientTest {
         .map(event -> ((StorageRequestEvent) event).url())
         .containsOnlyNulls();
   }
+
+  @Test
+  void dotBucketIsRejectedBeforePresigning() {
+    AccessPolicy anyBucket = AccessPolicy.builder()
+        .role(Role.builder().name("shared").rule(Rule.allow("shared").actions(Action.READ).resources("s3://*/shared/**")).build())
+        .binding(Binding.builder().id("shared").identities("report-exporter").roles("shared").build())
+        .build();
+    try (StorageClient shared = StorageClient.builder()
+        .identity(WorkloadIdentity.of("report-exporter"))
+        .policy(anyBucket)
+        .backend(S3Backend.factory())
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(keys)
+        .build()) {
+
+      for (String bucket : List.of(".", "..")) {
+        PresignRequest request = new PresignRequest(ObjectRef.of(bucket, "shared/x"), PresignRequest.Method.GET, Duration.ofMinutes(5));
+        assertThatThrownBy(() -> shared.presign(request))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("Invalid bucket name '" + bucket + "'");
+      }
+    }
+  }
 }
