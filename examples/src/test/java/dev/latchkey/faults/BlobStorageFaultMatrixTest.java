@@ -26,6 +26,7 @@ import dev.latchkey.testkit.AzuriteUnavailableException;
 import dev.latchkey.testkit.Fault;
 import dev.latchkey.testkit.FaultInjectingProxy;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -55,8 +56,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each fault of {@link Fault} injected between a {@link StorageClient} with a {@link BlobBackend} and
  * a real Blob service (Azurite through a {@link FaultInjectingProxy}), with the outcome it must have:
- * the call succeeds after a retry, or fails with a typed error whose retryability tells the caller
- * what to do.
+ * the call succeeds after a retry, or fails with a typed error whose {@code isRetryable()} shows
+ * whether to try again.
  */
 class BlobStorageFaultMatrixTest {
 
@@ -106,8 +107,8 @@ class BlobStorageFaultMatrixTest {
             .allowPlainHttpOnLoopback()
             .sharedKey(SharedKey.of(ACCOUNT, SecretValue.of(ACCOUNT_KEY)))
             .httpClient(new OkHttpClient.Builder()
-                .connectTimeout(400, TimeUnit.MILLISECONDS)
-                .readTimeout(400, TimeUnit.MILLISECONDS)
+                .connectTimeout(1, TimeUnit.SECONDS)
+                .readTimeout(1, TimeUnit.SECONDS)
                 .build())
             .build())
         .build();
@@ -131,10 +132,10 @@ class BlobStorageFaultMatrixTest {
         Arguments.of(Fault.tooManyRequests(null), 3, Operation.LIST, Outcome.RETRYABLE, "HTTP 429"),
         Arguments.of(Fault.connectionReset(), 1, Operation.GET, Outcome.SUCCEEDS, ""),
         Arguments.of(Fault.connectionReset(), 2, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(2)), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(2)), 3, Operation.HEAD, Outcome.RETRYABLE, "timeout"),
-        Arguments.of(Fault.slowBody(Duration.ofSeconds(10)), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.slowBody(Duration.ofSeconds(10)), 1, Operation.GET, Outcome.STREAM_FAILS, "timeout"),
+        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(3)), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(3)), 3, Operation.HEAD, Outcome.RETRYABLE, "timed out"),
+        Arguments.of(Fault.slowBody(Duration.ofSeconds(30)), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.slowBody(Duration.ofSeconds(30)), 1, Operation.GET, Outcome.STREAM_TIMES_OUT, ""),
         Arguments.of(Fault.truncatedBody(), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
         Arguments.of(Fault.truncatedBody(), 3, Operation.LIST, Outcome.RETRYABLE, "unexpected end of stream"),
         Arguments.of(Fault.truncatedBody(), 1, Operation.GET, Outcome.STREAM_FAILS, "unexpected end of stream"),
@@ -166,6 +167,8 @@ class BlobStorageFaultMatrixTest {
         assertThat(thrown).as("failure while reading the content").isInstanceOf(IOException.class);
         assertThat(thrown.getMessage()).contains(messageFragment);
       }
+      case STREAM_TIMES_OUT -> assertThat(thrown).as("timeout while reading the content")
+          .isInstanceOf(InterruptedIOException.class);
       case RETRYABLE, FATAL -> {
         assertThat(thrown).as("typed failure").isInstanceOf(LatchkeyException.class);
         assertThat(((LatchkeyException) thrown).isRetryable()).as("retryable: " + thrown.getMessage())
@@ -253,6 +256,8 @@ class BlobStorageFaultMatrixTest {
     SUCCEEDS,
     /** The call returns, and reading the content fails with an {@link IOException}. */
     STREAM_FAILS,
+    /** The call returns, and reading the content times out with an {@link InterruptedIOException}. */
+    STREAM_TIMES_OUT,
     RETRYABLE,
     FATAL
   }

@@ -45,8 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each fault of {@link Fault}, and a few bodies only IMDS can get wrong, injected into one of the
  * three IMDSv2 requests of {@link InstanceMetadataCredentialsProvider}, with the outcome it must
  * have: keys after a retry with backoff, "not configured", or a typed error whose retryability is
- * stated. A {@link CredentialCache} above the provider must keep serving the keys it cached through every
- * fault.
+ * stated. A {@link CredentialCache} above the provider must keep serving the keys it cached through
+ * every fault.
  *
  * <p>No real IMDS runs outside EC2 and no proxy can sit in front of a link-local service, so a
  * MockWebServer plays IMDS and responds with {@link FaultInjectingProxy#faultyResponse}.
@@ -87,17 +87,23 @@ class InstanceMetadataFaultMatrixTest {
         Arguments.of(fault(Fault.tooManyRequests(null)), Step.ROLE, 3, Outcome.RETRYABLE, "HTTP 429"),
         Arguments.of(fault(Fault.connectionReset()), Step.TOKEN, 1, Outcome.NOT_CONFIGURED, "did not respond"),
         Arguments.of(fault(Fault.connectionReset()), Step.CREDENTIALS, 1, Outcome.RETRYABLE, "failed while reading"),
-        Arguments.of(fault(Fault.truncatedBody()), Step.TOKEN, 1, Outcome.RETRYABLE, "failed while reading a session token"),
+        Arguments.of(fault(Fault.truncatedBody()), Step.TOKEN, 1,
+            Outcome.RETRYABLE, "failed while reading a session token"),
         Arguments.of(fault(Fault.truncatedBody()), Step.CREDENTIALS, 1, Outcome.RETRYABLE, "unexpected end of stream"),
-        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), Step.TOKEN, 1, Outcome.NOT_CONFIGURED, "did not respond"),
-        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), Step.CREDENTIALS, 1, Outcome.RETRYABLE, "timed out while reading the credentials"),
-        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), Step.TOKEN, 1, Outcome.RETRYABLE, "timed out while reading a session token"),
-        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), Step.CREDENTIALS, 1, Outcome.RETRYABLE, "timed out while reading the credentials"),
+        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), Step.TOKEN, 1,
+            Outcome.NOT_CONFIGURED, "did not respond"),
+        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), Step.CREDENTIALS, 1,
+            Outcome.RETRYABLE, "timed out while reading the credentials"),
+        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), Step.TOKEN, 1,
+            Outcome.RETRYABLE, "timed out while reading a session token"),
+        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), Step.CREDENTIALS, 1,
+            Outcome.RETRYABLE, "timed out while reading the credentials"),
         Arguments.of(fault(Fault.malformedBody()), Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON"),
         Arguments.of(fault(Fault.malformedBody()), Step.ROLE, 1, Outcome.FATAL, "not a valid IAM role name"),
         Arguments.of(InjectedResponse.CUT_OFF_JSON, Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON at line 1"),
         Arguments.of(InjectedResponse.TOKEN_WITH_LINE_BREAK, Step.TOKEN, 1, Outcome.FATAL, "not visible ASCII text"),
-        Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.CREDENTIALS, 1, Outcome.FATAL, "larger than 65536 bytes"),
+        Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.CREDENTIALS, 1,
+            Outcome.FATAL, "larger than 65536 bytes"),
         Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.TOKEN, 1, Outcome.FATAL, "larger than 65536 bytes"),
         Arguments.of(fault(Fault.wrongContentType()), Step.CREDENTIALS, 1, Outcome.KEYS, ""),
         Arguments.of(fault(Fault.duplicateHeaders()), Step.TOKEN, 1, Outcome.KEYS, ""),
@@ -106,7 +112,8 @@ class InstanceMetadataFaultMatrixTest {
 
   @ParameterizedTest(name = "{0} on {1} x {2}")
   @MethodSource("faults")
-  void faultHasExpectedOutcome(InjectedResponse response, Step step, int times, Outcome outcome, String messageFragment) {
+  void faultHasExpectedOutcome(InjectedResponse response, Step step, int times,
+      Outcome outcome, String messageFragment) {
     imds.inject(step, response, times);
 
     Throwable thrown = catchThrowable(provider()::fetch);
@@ -137,7 +144,8 @@ class InstanceMetadataFaultMatrixTest {
 
   @ParameterizedTest(name = "{0} on {1} x {2}")
   @MethodSource("failures")
-  void cacheServesHeldKeysThroughFault(InjectedResponse response, Step step, int times, Outcome outcome, String messageFragment) {
+  void cacheServesHeldKeysThroughFault(InjectedResponse response, Step step, int times,
+      Outcome outcome, String messageFragment) {
     FakeClock clock = FakeClock.at(START);
     List<CredentialEvent> events = new CopyOnWriteArrayList<>();
     CredentialCache<AwsCredentials> cache = CredentialCache.builder(provider())
