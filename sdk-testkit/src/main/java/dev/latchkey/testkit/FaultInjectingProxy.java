@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
@@ -156,14 +157,24 @@ public final class FaultInjectingProxy implements AutoCloseable {
   }
 
   private MockResponse inject(Fault fault, RecordedRequest request) {
+    return faultyResponse(fault, () -> forward(request));
+  }
+
+  /**
+   * Returns the response this proxy sends for {@code fault}, so that a MockWebServer dispatcher
+   * playing a server no proxy can sit in front of (such as an instance metadata service) injects the
+   * same faults. Faults that alter the server's response start from {@code normalResponse}, and the
+   * others do not call it.
+   */
+  public static MockResponse faultyResponse(Fault fault, Supplier<MockResponse.Builder> normalResponse) {
     return switch (fault.kind()) {
       case STATUS -> errorAnswer(fault.status()).build();
       case TOO_MANY_REQUESTS -> tooManyRequests(fault.delay()).build();
-      case SLOW_HEADERS -> forward(request).headersDelay(fault.delay().toMillis(), TimeUnit.MILLISECONDS).build();
-      case SLOW_BODY -> slowBody(forward(request), fault.delay()).build();
+      case SLOW_HEADERS -> normalResponse.get().headersDelay(fault.delay().toMillis(), TimeUnit.MILLISECONDS).build();
+      case SLOW_BODY -> slowBody(normalResponse.get(), fault.delay()).build();
       case MALFORMED_BODY -> new MockResponse.Builder().code(200)
           .setHeader("Content-Type", "application/json").body("<html>not json").build();
-      case TRUNCATED_BODY -> truncated(forward(request)).build();
+      case TRUNCATED_BODY -> truncated(normalResponse.get()).build();
       case CONNECTION_RESET -> new MockResponse.Builder()
           .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
       case RESET_BEFORE_RESPONSE -> {
@@ -177,8 +188,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
       }
       case OVERSIZED_BODY -> new MockResponse.Builder().code(200)
           .setHeader("Content-Type", "application/json").body(repeated(fault.size())).build();
-      case WRONG_CONTENT_TYPE -> forward(request).setHeader("Content-Type", "text/html").build();
-      case DUPLICATE_HEADERS -> duplicated(forward(request)).build();
+      case WRONG_CONTENT_TYPE -> normalResponse.get().setHeader("Content-Type", "text/html").build();
+      case DUPLICATE_HEADERS -> duplicated(normalResponse.get()).build();
     };
   }
 
