@@ -157,7 +157,18 @@ public final class FaultInjectingProxy implements AutoCloseable {
   }
 
   private MockResponse inject(Fault fault, RecordedRequest request) {
-    return faultyResponse(fault, () -> forward(request));
+    return switch (fault.kind()) {
+      case RESET_BEFORE_RESPONSE -> {
+        resetOnClose(request);
+        yield new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+      }
+      case RESET_DURING_BODY -> {
+        MockResponse.Builder answer = forward(request);
+        resetOnClose(request);
+        yield answer.onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build();
+      }
+      default -> faultyResponse(fault, () -> forward(request));
+    };
   }
 
   /**
@@ -165,6 +176,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
    * playing a server no proxy can sit in front of (such as an instance metadata service) injects the
    * same faults. Faults that alter the server's response start from {@code normalResponse}, and the
    * others do not call it.
+   *
+   * @throws IllegalArgumentException for {@link Fault#resetBeforeResponse()} and {@link
+   *     Fault#resetDuringBody()}, which only a running proxy can send
    */
   public static MockResponse faultyResponse(Fault fault, Supplier<MockResponse.Builder> normalResponse) {
     return switch (fault.kind()) {
@@ -177,15 +191,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
       case TRUNCATED_BODY -> truncated(normalResponse.get()).build();
       case CONNECTION_RESET -> new MockResponse.Builder()
           .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
-      case RESET_BEFORE_RESPONSE -> {
-        resetOnClose(request);
-        yield new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
-      }
-      case RESET_DURING_BODY -> {
-        MockResponse.Builder answer = forward(request);
-        resetOnClose(request);
-        yield answer.onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build();
-      }
+      case RESET_BEFORE_RESPONSE, RESET_DURING_BODY -> throw new IllegalArgumentException(
+          "Fault " + fault + " needs the proxy's own sockets to send a TCP reset; inject it through a"
+              + " FaultInjectingProxy, or use Fault.connectionReset() in a MockWebServer dispatcher");
       case OVERSIZED_BODY -> new MockResponse.Builder().code(200)
           .setHeader("Content-Type", "application/json").body(repeated(fault.size())).build();
       case WRONG_CONTENT_TYPE -> normalResponse.get().setHeader("Content-Type", "text/html").build();
