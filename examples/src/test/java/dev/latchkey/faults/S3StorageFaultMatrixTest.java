@@ -85,8 +85,8 @@ class S3StorageFaultMatrixTest {
             .addressing(S3Backend.Addressing.PATH_STYLE)
             .credentials(StaticCredentialProvider.of(AwsCredentials.of("AKIDMATRIX", SecretValue.of(SECRET_KEY))))
             .httpClient(new OkHttpClient.Builder()
-                .connectTimeout(400, TimeUnit.MILLISECONDS)
-                .readTimeout(400, TimeUnit.MILLISECONDS)
+                .connectTimeout(1, TimeUnit.SECONDS)
+                .readTimeout(1, TimeUnit.SECONDS)
                 .build())
             .build())
         .build();

@@ -24,7 +24,8 @@ import java.time.Duration;
 
 /**
  * The S3 chain of the demo, built for fault tests: a client-secret token from an issuer URL (usually
- * a fault-injecting proxy), exchanged at an STS URL for keys that sign S3 requests.
+ * a fault-injecting proxy), exchanged at an STS URL for keys that sign S3 requests. The token
+ * requests and fetches are counted by an {@link IssuerProbe}.
  */
 final class WebIdentityChain implements AutoCloseable {
 
@@ -34,16 +35,18 @@ final class WebIdentityChain implements AutoCloseable {
   final CredentialCache<AwsCredentials> keys;
   final StorageClient storage;
 
-  WebIdentityChain(URI tokenUri, URI stsUri, URI s3Uri, String bucket, AuditSink tokenAudit, AuditSink keyAudit,
-      AuditSink storageAudit) {
+  WebIdentityChain(URI tokenUri, URI stsUri, URI s3Uri, String bucket, IssuerProbe issuerProbe, AuditSink tokenAudit,
+      AuditSink keyAudit, AuditSink storageAudit) {
     AuditStamper stamper = AuditStamper.system();
     TokenEndpoint endpoint = TokenEndpoint.builder()
         .uri(tokenUri)
         .clientAuthentication(ClientAuthentication.clientSecretPost(IDENTITY.name(), SecretValue.of(Canary.CLIENT_SECRET)))
         .connectTimeout(Duration.ofSeconds(2))
         .readTimeout(Duration.ofSeconds(2))
+        .httpClient(issuerProbe.httpClient())
         .build();
-    tokens = CredentialCache.builder(ClientCredentialsProvider.builder().tokenEndpoint(endpoint).scopes("storage").build())
+    tokens = CredentialCache.builder(issuerProbe.counted(
+            ClientCredentialsProvider.builder().tokenEndpoint(endpoint).scopes("storage").build()))
         .backoff(Duration.ofMillis(50), Duration.ofMillis(400))
         .maxWait(Duration.ofSeconds(3))
         .listener(AuditCredentialListener.create(IDENTITY, tokenAudit, stamper))

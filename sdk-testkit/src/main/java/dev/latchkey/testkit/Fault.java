@@ -25,8 +25,15 @@ public final class Fault {
     MALFORMED_BODY,
     /** The upstream answer cut in the middle of its body, then the connection closed. */
     TRUNCATED_BODY,
-    /** The connection closed before any answer. */
+    /**
+     * The connection closed before any answer. Despite the name it is a normal close (TCP FIN), which
+     * clients read as an end of stream. {@link #RESET_BEFORE_RESPONSE} sends a TCP reset.
+     */
     CONNECTION_RESET,
+    /** The connection reset (TCP RST) after the request was read, before any response. */
+    RESET_BEFORE_RESPONSE,
+    /** The upstream response's headers and about half its body, then the connection reset (TCP RST). */
+    RESET_DURING_BODY,
     /** HTTP 200 with a body of the given size in bytes, made of repeated characters. */
     OVERSIZED_BODY,
     /** The upstream answer with {@code Content-Type: text/html}. */
@@ -82,6 +89,16 @@ public final class Fault {
 
   public static Fault connectionReset() {
     return new Fault(Kind.CONNECTION_RESET, 0, Duration.ZERO, 0);
+  }
+
+  /** Resets the connection with a TCP RST once the request is read; the upstream is not called. */
+  public static Fault resetBeforeResponse() {
+    return new Fault(Kind.RESET_BEFORE_RESPONSE, 0, Duration.ZERO, 0);
+  }
+
+  /** Sends the upstream response's headers and about half its body, then resets the connection with a TCP RST. */
+  public static Fault resetDuringBody() {
+    return new Fault(Kind.RESET_DURING_BODY, 0, Duration.ZERO, 0);
   }
 
   /**

@@ -6,11 +6,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Faults come from a script and from a failure rate. A scripted fault ({@link #enqueue}) applies to
  * the next call, in order. Once the script is empty, each call fails with probability {@code
  * failureRate}, with a fault drawn from the configured list by a seeded random generator, so a run can
- * be repeated. Every other call is forwarded unchanged. Counters say what happened.
+ * be repeated. Every other call is forwarded unchanged. Counters say what happened, in total and by
+ * {@link Fault.Kind}.
  *
  * <p>Thread-safe. Close it to stop the server.
  */
@@ -53,8 +57,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final Deque<Fault> script = new ArrayDeque<>();
   private final OkHttpClient client;
   private final MockWebServer server = new MockWebServer();
+  private final ResettableServerSocketFactory sockets = new ResettableServerSocketFactory();
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong injected = new AtomicLong();
+  private final Map<Fault.Kind, AtomicLong> injectedByKind = new EnumMap<>(Fault.Kind.class);
 
   private FaultInjectingProxy(Builder builder) {
     this.upstream = builder.upstream;
@@ -66,6 +72,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
         .followRedirects(false)
         .retryOnConnectionFailure(false)
         .build();
+    for (Fault.Kind kind : Fault.Kind.values()) {
+      injectedByKind.put(kind, new AtomicLong());
+    }
   }
 
   /** Starts a builder for a proxy in front of {@code upstream}, such as an issuer's base URL. */
@@ -98,6 +107,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return injected.get();
   }
 
+  /** Returns the number of calls that got a fault of this kind. */
+  public long faultCount(Fault.Kind kind) {
+    return injectedByKind.get(kind).get();
+  }
+
   @Override
   public void close() {
     server.close();
@@ -106,6 +120,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   }
 
   private FaultInjectingProxy start() throws IOException {
+    server.setServerSocketFactory(sockets);
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -124,6 +139,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
       return forward(request).build();
     }
     injected.incrementAndGet();
+    injectedByKind.get(fault.kind()).incrementAndGet();
     LOG.debug("Injecting {} into {} {}", fault, request.getMethod(), request.getUrl().encodedPath());
     return inject(fault, request);
   }
@@ -142,20 +158,56 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   private MockResponse inject(Fault fault, RecordedRequest request) {
     return switch (fault.kind()) {
+      case RESET_BEFORE_RESPONSE -> {
+        resetOnClose(request);
+        yield new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+      }
+      case RESET_DURING_BODY -> {
+        MockResponse.Builder answer = forward(request);
+        resetOnClose(request);
+        yield answer.onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build();
+      }
+      default -> faultyResponse(fault, () -> forward(request));
+    };
+  }
+
+  /**
+   * Returns the response this proxy sends for {@code fault}, so that a MockWebServer dispatcher
+   * playing a server no proxy can sit in front of (such as an instance metadata service) injects the
+   * same faults. Faults that alter the server's response start from {@code normalResponse}, and the
+   * others do not call it.
+   *
+   * @throws IllegalArgumentException for {@link Fault#resetBeforeResponse()} and {@link
+   *     Fault#resetDuringBody()}, which only a running proxy can send
+   */
+  public static MockResponse faultyResponse(Fault fault, Supplier<MockResponse.Builder> normalResponse) {
+    return switch (fault.kind()) {
       case STATUS -> errorAnswer(fault.status()).build();
       case TOO_MANY_REQUESTS -> tooManyRequests(fault.delay()).build();
-      case SLOW_HEADERS -> forward(request).headersDelay(fault.delay().toMillis(), TimeUnit.MILLISECONDS).build();
-      case SLOW_BODY -> slowBody(forward(request), fault.delay()).build();
+      case SLOW_HEADERS -> normalResponse.get().headersDelay(fault.delay().toMillis(), TimeUnit.MILLISECONDS).build();
+      case SLOW_BODY -> slowBody(normalResponse.get(), fault.delay()).build();
       case MALFORMED_BODY -> new MockResponse.Builder().code(200)
           .setHeader("Content-Type", "application/json").body("<html>not json").build();
-      case TRUNCATED_BODY -> truncated(forward(request)).build();
+      case TRUNCATED_BODY -> truncated(normalResponse.get()).build();
       case CONNECTION_RESET -> new MockResponse.Builder()
           .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+      case RESET_BEFORE_RESPONSE, RESET_DURING_BODY -> throw new IllegalArgumentException(
+          "Fault " + fault + " needs the proxy's own sockets to send a TCP reset; inject it through a"
+              + " FaultInjectingProxy, or use Fault.connectionReset() in a MockWebServer dispatcher");
       case OVERSIZED_BODY -> new MockResponse.Builder().code(200)
           .setHeader("Content-Type", "application/json").body(repeated(fault.size())).build();
-      case WRONG_CONTENT_TYPE -> forward(request).setHeader("Content-Type", "text/html").build();
-      case DUPLICATE_HEADERS -> duplicated(forward(request)).build();
+      case WRONG_CONTENT_TYPE -> normalResponse.get().setHeader("Content-Type", "text/html").build();
+      case DUPLICATE_HEADERS -> duplicated(normalResponse.get()).build();
     };
+  }
+
+  /** Makes the connection of {@code request} end with a TCP RST when the response's effect closes it. */
+  private void resetOnClose(RecordedRequest request) {
+    try {
+      sockets.resetOnClose(request.getConnectionIndex());
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot set SO_LINGER on connection " + request.getConnectionIndex(), e);
+    }
   }
 
   private MockResponse.Builder forward(RecordedRequest request) {

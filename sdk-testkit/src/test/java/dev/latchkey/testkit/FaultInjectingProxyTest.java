@@ -93,6 +93,37 @@ class FaultInjectingProxyTest {
   }
 
   @Test
+  void resetBeforeResponseFailsWithReset() throws IOException {
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.builder(issuer.issuerUrl()).start()) {
+      proxy.enqueue(Fault.resetBeforeResponse());
+
+      assertThatThrownBy(() -> CLIENT.newCall(tokenRequest(proxy)).execute().close())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("reset");
+      assertThat(postToken(proxy).path("access_token").asText()).isNotEmpty();
+      assertThat(proxy.faultCount(Fault.Kind.RESET_BEFORE_RESPONSE)).isEqualTo(1);
+      assertThat(proxy.faultCount(Fault.Kind.CONNECTION_RESET)).isZero();
+    }
+  }
+
+  @Test
+  void resetDuringBodyFailsTheReader() throws IOException {
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.builder(issuer.issuerUrl()).start()) {
+      proxy.enqueue(Fault.resetDuringBody());
+
+      try (Response response = CLIENT.newCall(tokenRequest(proxy)).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+        assertThatThrownBy(() -> response.body().string())
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("reset");
+      }
+      assertThat(postToken(proxy).path("access_token").asText()).isNotEmpty();
+      assertThat(proxy.faultCount(Fault.Kind.RESET_DURING_BODY)).isEqualTo(1);
+      assertThat(proxy.faultCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void failureRateInjectsAboutThatShare() throws IOException {
     try (FaultInjectingProxy proxy = FaultInjectingProxy.builder(issuer.issuerUrl())
         .failureRate(0.3, Fault.status(500))

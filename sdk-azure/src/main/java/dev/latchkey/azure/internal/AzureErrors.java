@@ -5,6 +5,7 @@ import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.Collection;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -46,9 +47,10 @@ public final class AzureErrors {
         isRetryable(response.code()));
   }
 
-  /** Returns the exception for a request that got no response. */
+  /** Returns the exception for a request that got no response, or whose body could not be read. */
   public static StorageException fromIoException(IOException e, String operation) {
-    return new StorageException("Azure Blob Storage request " + operation + " failed without a response: "
+    String outcome = e instanceof InterruptedIOException ? " timed out: " : " failed without a response: ";
+    return new StorageException("Azure Blob Storage request " + operation + outcome
         + Redactor.text(String.valueOf(e.getMessage())), 0, null, null, e, true);
   }
 

@@ -18,6 +18,7 @@ import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -33,7 +34,12 @@ import org.slf4j.LoggerFactory;
  * HTTP 401; see {@link #isAuthenticationFailure}) is sent once more after the rejected credential is invalidated in its {@link
  * CredentialCache}, which reads the credential source again: this is how a rotated account key
  * takes effect without a restart. The cache replaces the credential only if it is still the one
- * that was rejected. Thread-safe.
+ * that was rejected.
+ *
+ * <p>A request can wait for a connection (a TLS handshake with a busy server) after it was signed.
+ * So a network interceptor, which runs once the connection is open, reads the cache again and signs
+ * the request again if the cache has replaced the credential in the meantime. A short-lived token
+ * that went stale while the request waited is therefore not sent. Thread-safe.
  *
  * @param <C> the type of credential
  */
@@ -51,9 +57,12 @@ public final class BlobTransport<C extends Credential> {
       InstantSource clock, ClockSkew clockSkew) {
     this.credentials = credentials;
     this.signer = signer;
-    this.httpClient = httpClient;
     this.clock = clock;
     this.clockSkew = clockSkew;
+    OkHttpClient.Builder builder = httpClient.newBuilder();
+    // First among the network interceptors, so the caller's own ones see the request as it is sent.
+    builder.networkInterceptors().add(0, this::signAgainIfReplaced);
+    this.httpClient = builder.build();
   }
 
   /**
@@ -63,17 +72,18 @@ public final class BlobTransport<C extends Credential> {
    * @throws StorageException if the service rejects the request or cannot be reached
    */
   public Response execute(BlobCall call, ExchangeListener listener, boolean notFoundIsSuccess) {
-    C credential = credentials.fetch();
+    Attempt first = new Attempt(call);
     try {
-      return attempt(call, credential, listener, notFoundIsSuccess);
+      return attempt(first, credentials.fetch(), listener, notFoundIsSuccess);
     } catch (StorageException e) {
-      if (!isAuthenticationFailure(e, credential) || !(credentials instanceof CredentialCache<C> cache)) {
+      C rejected = first.credential;
+      if (!isAuthenticationFailure(e, rejected) || !(credentials instanceof CredentialCache<C> cache)) {
         throw e;
       }
       logger.info("{} was rejected with {} under credential {}; reading the credential source again and"
-          + " retrying once (x-ms-request-id {})", call.operation(), e.errorCode(), credential.id(), e.requestId());
-      cache.invalidate(credential);
-      return attempt(call, credentials.fetch(), listener, notFoundIsSuccess);
+          + " retrying once (x-ms-request-id {})", call.operation(), e.errorCode(), rejected.id(), e.requestId());
+      cache.invalidate(rejected);
+      return attempt(new Attempt(call), credentials.fetch(), listener, notFoundIsSuccess);
     }
   }
 
@@ -82,29 +92,59 @@ public final class BlobTransport<C extends Credential> {
     return () -> clockSkew.serverTime(clock);
   }
 
-  private Response attempt(BlobCall call, C credential, ExchangeListener listener, boolean notFoundIsSuccess) {
-    SignableRequest signed = signer.sign(unsigned(call), credential, clockSkew.serverTime(clock));
-    Request request = toOkHttp(signed, call);
+  private Response attempt(Attempt attempt, C credential, ExchangeListener listener, boolean notFoundIsSuccess) {
+    BlobCall call = attempt.call;
+    attempt.sign(credential);
+    Request request = toOkHttp(attempt.signed, call).newBuilder().tag(Attempt.class, attempt).build();
     long started = System.nanoTime();
     Response response;
     try {
       response = httpClient.newCall(request).execute();
     } catch (IOException e) {
-      report(listener, call, signed, credential, 0, null, null, 0, started);
+      report(listener, call, attempt.signed, attempt.credential, 0, null, null, 0, started);
       throw AzureErrors.fromIoException(e, call.operation());
     }
     updateClockSkew(response);
     if (response.isSuccessful() || (notFoundIsSuccess && response.code() == 404)) {
-      report(listener, call, signed, credential, response.code(), null, response.header("x-ms-request-id"),
-          contentLength(response), started);
+      report(listener, call, attempt.signed, attempt.credential, response.code(), null,
+          response.header("x-ms-request-id"), contentLength(response), started);
       return response;
     }
     StorageException error;
     try (response) {
-      error = AzureErrors.fromResponse(response, call.operation(), signaturesOf(signed));
+      error = AzureErrors.fromResponse(response, call.operation(), signaturesOf(attempt.signed));
     }
-    report(listener, call, signed, credential, error.statusCode(), error.errorCode(), error.requestId(), 0, started);
+    report(listener, call, attempt.signed, attempt.credential, error.statusCode(), error.errorCode(),
+        error.requestId(), 0, started);
     throw error;
+  }
+
+  /**
+   * Signs the request again when the cache no longer serves the credential it was signed with, such
+   * as a token that reached its stale time while the request waited for a connection. Runs on the
+   * caller's thread once the connection is open, and again on each attempt OkHttp makes by itself.
+   */
+  private Response signAgainIfReplaced(Interceptor.Chain chain) throws IOException {
+    Attempt attempt = chain.request().tag(Attempt.class);
+    if (attempt == null || !(credentials instanceof CredentialCache<?>)) {
+      return chain.proceed(chain.request());
+    }
+    C current = credentials.fetch();
+    if (current != attempt.credential) {
+      logger.debug("Signing {} again with credential {}: the cache replaced credential {} while the request"
+          + " waited to be sent", attempt.call.operation(), current.id(), attempt.credential.id());
+      attempt.sign(current);
+    }
+    if (attempt.signCount == 1) {
+      return chain.proceed(chain.request());
+    }
+    // Only the URL and the headers the signer wrote change: OkHttp has already added Host,
+    // Content-Length and its other headers to the request a network interceptor receives.
+    Request.Builder signedAgain = chain.request().newBuilder().url(attempt.signed.uri().toString());
+    for (SignableRequest.Header header : attempt.signed.headers()) {
+      signedAgain.header(header.name(), header.value());
+    }
+    return chain.proceed(signedAgain.build());
   }
 
   /**
@@ -185,5 +225,26 @@ public final class BlobTransport<C extends Credential> {
       }
     }
     return signatures;
+  }
+
+  /**
+   * One attempt of a call: the credential and the signed request it is sent with, which {@link
+   * #signAgainIfReplaced} may replace. Used by one thread at a time, the caller of {@link #execute}.
+   */
+  private final class Attempt {
+    private final BlobCall call;
+    private C credential;
+    private SignableRequest signed;
+    private int signCount;
+
+    Attempt(BlobCall call) {
+      this.call = call;
+    }
+
+    void sign(C with) {
+      credential = with;
+      signed = signer.sign(unsigned(call), with, clockSkew.serverTime(clock));
+      signCount++;
+    }
   }
 }

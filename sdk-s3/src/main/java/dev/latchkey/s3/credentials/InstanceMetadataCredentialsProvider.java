@@ -9,6 +9,7 @@ import dev.latchkey.s3.internal.credentials.Endpoints;
 import dev.latchkey.s3.internal.credentials.ResponseBodies;
 import dev.latchkey.s3.internal.credentials.RetryingCaller;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>Outside EC2 nothing listens at the link-local address, so the connection fails within the
  * connect timeout (1 second by default) and the provider throws {@link
  * CredentialNotConfiguredException}, as it does when {@code AWS_EC2_METADATA_DISABLED} is {@code
- * true} or the instance has no role. The endpoint is {@code http://169.254.169.254}, or {@code
- * AWS_EC2_METADATA_SERVICE_ENDPOINT}, or the one set on the builder.
+ * true} or the instance has no role. Any failure of the session token request before a response
+ * arrives (no connection, a connection closed at once, no response headers within the read timeout)
+ * is taken as "no IMDS here". Once IMDS has responded, a failed connection is a retryable {@link
+ * CredentialException}. Bodies are read up to 64 KiB, and each request must end within the call
+ * timeout (10 seconds by default), so an endpoint that trickles its body cannot hold a fetch. The
+ * endpoint is {@code http://169.254.169.254}, or {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, or the
+ * one set on the builder.
  *
  * <p>Note: the provider does not fall back to IMDSv1, which needs no session token.
  *
@@ -52,6 +59,10 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
   private static final Set<String> IMDS_HOSTS = Set.of("169.254.169.254", "fd00:ec2::254");
   private static final String SOURCE = "EC2 instance metadata service";
   private static final String CREDENTIALS_PATH = "latest/meta-data/iam/security-credentials/";
+  /** An IAM role name, as the IAM API reference defines RoleName: 1 to 64 of these characters. */
+  private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+  /** A session token that can be sent as a header value: visible ASCII without spaces. */
+  private static final Pattern SESSION_TOKEN = Pattern.compile("[\\x21-\\x7e]+");
 
   private final HttpUrl endpoint;
   private final boolean disabled;
@@ -65,10 +76,11 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
     OkHttpClient client = builder.httpClient.newBuilder()
         .connectTimeout(builder.connectTimeout)
         .readTimeout(builder.readTimeout)
+        .callTimeout(builder.callTimeout)
         .proxy(Proxy.NO_PROXY)
         .followRedirects(false)
         .build();
-    this.caller = new RetryingCaller(client, builder.maxAttempts, builder.retryBackoff);
+    this.caller = new RetryingCaller(client, builder.maxAttempts, builder.retryBackoff, builder.sleeper);
   }
 
   public static Builder builder() {
@@ -81,7 +93,8 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
    * @throws CredentialNotConfiguredException if IMDS is disabled, does not respond, or the instance has
    *     no IAM role
    * @throws CredentialException if IMDS returned an error or a document that cannot be parsed;
-   *     retryable for 429, 5xx and failures after the first request
+   *     retryable for 401, 429, 5xx and for connections that fail after IMDS first responded, not
+   *     retryable for a body over 64 KiB or one that is not what IMDS sends
    */
   @Override
   public AwsCredentials fetch() {
@@ -113,22 +126,42 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
         .put(RequestBody.create(new byte[0]))
         .header("X-aws-ec2-metadata-token-ttl-seconds", Long.toString(tokenTtlSeconds))
         .build();
-    try (Response response = caller.execute(request, SOURCE)) {
-      String body = ResponseBodies.readUtf8(response, SOURCE);
-      requireSuccess(response, "a session token");
-      return body.strip();
+    Response response;
+    try {
+      response = caller.execute(request, SOURCE);
     } catch (IOException e) {
       throw new CredentialNotConfiguredException(
           SOURCE + " at " + endpoint + " did not respond (" + e.getMessage() + "); this host is not an EC2"
               + " instance, or IMDS is blocked");
     }
+    try (response) {
+      String body = ResponseBodies.readUtf8(response, SOURCE);
+      requireSuccess(response, "a session token");
+      return checkedSessionToken(body.strip());
+    } catch (IOException e) {
+      throw readFailure("a session token", e);
+    }
+  }
+
+  /** Returns the token if it can be sent as a header value. The rejection message leaves the token out. */
+  private static String checkedSessionToken(String token) {
+    if (!SESSION_TOKEN.matcher(token).matches()) {
+      throw new CredentialException(SOURCE + " returned a session token of " + token.length()
+          + " characters that is not visible ASCII text; check the endpoint URL", false);
+    }
+    return token;
   }
 
   private String roleName(String token) {
     String listing = get(CREDENTIALS_PATH, token, "the role name");
-    return listing.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
+    String roleName = listing.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
         .orElseThrow(() -> new CredentialNotConfiguredException(
             SOURCE + " lists no IAM role: attach an instance profile to the instance"));
+    if (!ROLE_NAME.matcher(roleName).matches()) {
+      throw new CredentialException(SOURCE + " listed a role name of " + roleName.length()
+          + " characters that is not a valid IAM role name; check the endpoint URL", false);
+    }
+    return roleName;
   }
 
   private String get(String path, String token, String description) {
@@ -145,8 +178,14 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
       requireSuccess(response, description);
       return body;
     } catch (IOException e) {
-      throw new CredentialException(SOURCE + " failed while reading " + description + ": " + e.getMessage(), e, true);
+      throw readFailure(description, e);
     }
+  }
+
+  /** Returns the retryable failure of a request to IMDS that failed after IMDS first responded. */
+  private static CredentialException readFailure(String description, IOException e) {
+    String outcome = e instanceof InterruptedIOException ? " timed out while reading " : " failed while reading ";
+    return new CredentialException(SOURCE + outcome + description + ": " + e.getMessage(), e, true);
   }
 
   private static void requireSuccess(Response response, String description) {
@@ -163,10 +202,12 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
     private Map<String, String> environment = System.getenv();
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration readTimeout = Duration.ofSeconds(1);
+    private Duration callTimeout = Duration.ofSeconds(10);
     private Duration tokenTtl = Duration.ofHours(6);
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofMillis(100);
     private OkHttpClient httpClient = new OkHttpClient();
+    private RetryingCaller.Sleeper sleeper = RetryingCaller.Sleeper.THREAD;
 
     private Builder() {}
 
@@ -213,6 +254,18 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
     }
 
     /**
+     * Sets how long each request may take from connecting to reading the whole body; default 10
+     * seconds. It stops an endpoint that sends its body a few bytes at a time, each within the read
+     * timeout.
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = positive(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
      * Sets the lifetime requested for the IMDS session token, in whole seconds from 1 to 21600;
      * default 6 hours.
      *
@@ -251,6 +304,12 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
         throw new IllegalArgumentException("Invalid retryBackoff " + retryBackoff + ": it must not be negative");
       }
       this.retryBackoff = retryBackoff;
+      return this;
+    }
+
+    /** Sets how to wait between retries; for tests in this package that record the waits. */
+    Builder sleeper(RetryingCaller.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

@@ -135,6 +135,9 @@ public final class S3Transport {
     boolean skewRetried = false;
     boolean tokenRetried = false;
     while (true) {
+      // NOTE: unlike BlobTransport, the request is not signed again when its keys go stale while it
+      // waits for a connection. Doing so would also mean rebuilding a chunked body, whose chunk
+      // signatures chain from the header signature.
       AwsCredentials current = fetchAwsCredentials(credentials);
       SignableRequest signed = body.sign(signer, request, current, clockSkew.serverTime(clock));
       Attempt attempt = send(signed, body, current, listener);

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * with the {@link RetryBackoff} given. Before the first IMDS token request, an {@link ImdsProbe}
  * checks that Azure IMDS is there; if not, the host is taken to be outside Azure and {@code fetch()}
  * throws {@link CredentialNotConfiguredException} at once, so a chain moves on without waiting.
- * IMDS 400 (the identity is not assigned to this resource) is reported the same way. Thread-safe.
+ * IMDS 400 (the identity is not assigned to this resource) is reported the same way. A body larger
+ * than 64 KiB, or a 200 body that is not a token response, is not retried. Thread-safe.
  */
 public final class ManagedIdentityClient implements CredentialProvider<AccessToken> {
 
@@ -146,6 +147,8 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
         return Attempt.success(parse(body));
       }
       return statusFailure(response, body);
+    } catch (CredentialException e) {
+      return Attempt.failed(e);
     } catch (IOException e) {
       return Attempt.failed(new CredentialException(
           "Managed identity token request to " + settings.endpoint() + " failed: " + e, e, true));
@@ -176,11 +179,19 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
     return new Attempt(null, failure, retryable, RetryAfter.parse(response.header("Retry-After")));
   }
 
-  private static String readBody(Response response) throws IOException {
+  /**
+   * Reads the body up to {@link #MAX_BODY_BYTES}.
+   *
+   * @throws CredentialException (not retryable) if the body is larger, because such an endpoint is
+   *     not a managed identity endpoint and asking again would read the same body
+   */
+  private String readBody(Response response) throws IOException {
     try (InputStream in = response.body().byteStream()) {
       byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
-        throw new IOException("The response body is larger than " + MAX_BODY_BYTES + " bytes");
+        throw new CredentialException("Managed identity token request to " + settings.endpoint()
+            + " returned HTTP " + response.code() + " with a body larger than " + MAX_BODY_BYTES
+            + " bytes; check the endpoint URL", false);
       }
       return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -3,6 +3,7 @@ package dev.latchkey.s3.internal.credentials;
 import dev.latchkey.credentials.CredentialException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -17,15 +18,32 @@ import org.slf4j.LoggerFactory;
  *
  * @param maxAttempts the number of attempts, at least 1
  * @param initialBackoff the wait before the second attempt; each later wait doubles it
+ * @param sleeper waits between attempts
  */
-public record RetryingCaller(OkHttpClient client, int maxAttempts, Duration initialBackoff) {
+public record RetryingCaller(OkHttpClient client, int maxAttempts, Duration initialBackoff, Sleeper sleeper) {
 
   private static final Logger LOG = LoggerFactory.getLogger(RetryingCaller.class);
+
+  /** Waits between attempts; tests replace it with one that records the waits and returns at once. */
+  @FunctionalInterface
+  public interface Sleeper {
+
+    /** Sleeps on the calling thread with {@link Thread#sleep(long)}. */
+    Sleeper THREAD = duration -> Thread.sleep(duration.toMillis());
+
+    void sleep(Duration duration) throws InterruptedException;
+  }
 
   public RetryingCaller {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("Invalid maxAttempts " + maxAttempts + ": it must be at least 1");
     }
+    Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /** Creates a caller that waits with {@link Sleeper#THREAD}. */
+  public RetryingCaller(OkHttpClient client, int maxAttempts, Duration initialBackoff) {
+    this(client, maxAttempts, initialBackoff, Sleeper.THREAD);
   }
 
   /**
@@ -55,9 +73,9 @@ public record RetryingCaller(OkHttpClient client, int maxAttempts, Duration init
     return status == 429 || status >= 500;
   }
 
-  private static void pause(Duration backoff) {
+  private void pause(Duration backoff) {
     try {
-      Thread.sleep(backoff.toMillis());
+      sleeper.sleep(backoff);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CredentialException("Interrupted while waiting to retry a credential request", e, true);

@@ -1,0 +1,312 @@
+package dev.latchkey.azure.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.latchkey.azure.testing.ImdsDispatcher;
+import dev.latchkey.azure.testing.RecordingSleeper;
+import dev.latchkey.credentials.AccessToken;
+import dev.latchkey.credentials.CredentialCache;
+import dev.latchkey.credentials.CredentialEvent;
+import dev.latchkey.credentials.CredentialException;
+import dev.latchkey.credentials.CredentialNotConfiguredException;
+import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.testkit.FakeClock;
+import dev.latchkey.testkit.Fault;
+import dev.latchkey.testkit.FaultInjectingProxy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each fault of {@link Fault}, and a cut-off JSON body, injected into the token requests of {@link
+ * ManagedIdentityCredentials} for both endpoints, the VM Instance Metadata Service ({@code Metadata:
+ * true}) and App Service ({@code IDENTITY_ENDPOINT} with {@code X-IDENTITY-HEADER}), with the outcome
+ * each must have: a token after retries with backoff, or a typed error whose retryability is stated.
+ * A {@link CredentialCache} above the provider must keep serving the token it cached through every
+ * failure.
+ *
+ * <p>Neither endpoint runs outside Azure and no proxy can sit in front of a link-local service, so a
+ * MockWebServer plays both and responds with {@link FaultInjectingProxy#faultyResponse}. The IMDS probe
+ * (the token request without {@code Metadata: true}) always gets the 400 that IMDS gives it: faults
+ * of the probe are covered in {@code ManagedIdentityClientTest}. Waits between retries go to a {@link
+ * RecordingSleeper} that moves a {@link FakeClock}, so the 5-second retry budget costs no real time.
+ */
+class ManagedIdentityFaultMatrixTest {
+
+  private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+  private static final String APP_SERVICE_PATH = "/msi/token";
+  private static final String IDENTITY_HEADER = "matrix-identity-header-6d0e";
+  private static final String ACCESS_TOKEN = "matrix-access-token-2b7f";
+  private static final String TOKEN_BODY = "{\"access_token\":\"" + ACCESS_TOKEN + "\",\"expires_in\":\"3600\","
+      + "\"resource\":\"https://storage.azure.com\",\"token_type\":\"Bearer\"}";
+  private static final Duration SECOND = Duration.ofSeconds(1);
+
+  private final MockWebServer server = new MockWebServer();
+  private final FaultyIdentityEndpoint endpoint = new FaultyIdentityEndpoint();
+  private final FakeClock clock = FakeClock.at(START);
+  private final RecordingSleeper sleeper = new RecordingSleeper(clock);
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server.setDispatcher(endpoint);
+    server.start(InetAddress.getByName("127.0.0.1"), 0);
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  /** The rows: injected response, times in a row, outcome, message fragment, waits before the retries. */
+  static Stream<Arguments> rows() {
+    return Stream.of(
+        Arguments.of(fault(Fault.status(500)), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.status(503)), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(3))), 1, Outcome.TOKEN, "",
+            List.of(Duration.ofSeconds(3))),
+        Arguments.of(fault(Fault.tooManyRequests(null)), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.status(503)), 4, Outcome.RETRYABLE, "HTTP 503",
+            List.of(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2))),
+        Arguments.of(fault(Fault.tooManyRequests(null)), 4, Outcome.RETRYABLE, "HTTP 429",
+            List.of(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2))),
+        Arguments.of(fault(Fault.connectionReset()), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.truncatedBody()), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(InjectedResponse.TRICKLING_TOKEN, 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.malformedBody()), 1, Outcome.FATAL, "not valid JSON", List.of()),
+        Arguments.of(InjectedResponse.CUT_OFF_JSON, 1, Outcome.FATAL, "not valid JSON", List.of()),
+        Arguments.of(fault(Fault.oversizedBody(100L << 20)), 1, Outcome.FATAL, "larger than 65536 bytes", List.of()),
+        Arguments.of(fault(Fault.wrongContentType()), 1, Outcome.TOKEN, "", List.of()),
+        Arguments.of(fault(Fault.duplicateHeaders()), 1, Outcome.TOKEN, "", List.of()));
+  }
+
+  static Stream<Arguments> faults() {
+    return Stream.of(Kind.values()).flatMap(kind -> rows().map(row -> prepend(kind, row)));
+  }
+
+  static Stream<Arguments> failures() {
+    return faults().filter(row -> row.get()[3] != Outcome.TOKEN);
+  }
+
+  @ParameterizedTest(name = "{0}: {1} x {2}")
+  @MethodSource("faults")
+  void faultHasExpectedOutcome(Kind kind, InjectedResponse response, int times, Outcome outcome, String messageFragment,
+      List<Duration> waits) {
+    endpoint.inject(response, times);
+
+    Throwable thrown = catchThrowable(provider(kind)::fetch);
+
+    if (outcome == Outcome.TOKEN) {
+      assertThat(thrown).as("failure").isNull();
+    } else {
+      assertThat(thrown).as("typed failure").isInstanceOf(CredentialException.class)
+          .isNotInstanceOf(CredentialNotConfiguredException.class);
+      assertThat(((CredentialException) thrown).isRetryable()).as("retryable: " + thrown.getMessage())
+          .isEqualTo(outcome == Outcome.RETRYABLE);
+      assertThat(thrown.getMessage()).contains(messageFragment);
+    }
+    assertThat(endpoint.injected()).as("faults injected").isEqualTo(times);
+    assertThat(sleeper.sleeps()).as("waits before retries").isEqualTo(waits);
+    assertThat(String.valueOf(thrown)).as("failure text").doesNotContain(IDENTITY_HEADER, ACCESS_TOKEN);
+    assertThat(catchThrowable(provider(kind)::fetch)).as("failure of the fetch after the faults").isNull();
+  }
+
+  @ParameterizedTest(name = "{0}: {1} x {2}")
+  @MethodSource("failures")
+  void cacheServesHeldTokenThroughFault(Kind kind, InjectedResponse response, int times, Outcome outcome,
+      String messageFragment, List<Duration> waits) {
+    List<CredentialEvent> events = new CopyOnWriteArrayList<>();
+    CredentialCache<AccessToken> cache = CredentialCache.builder(provider(kind))
+        .clock(clock)
+        .scheduler((task, delay) -> new CompletableFuture<>())
+        .fetchExecutor(Runnable::run)
+        .listener(events::add)
+        .build();
+    AccessToken held = cache.current();
+    clock.set(Instant.parse("2026-03-01T10:58:00Z"));
+    endpoint.inject(response, times);
+
+    AccessToken served = cache.current();
+    cache.close();
+
+    assertThat(endpoint.injected()).as("faults injected").isEqualTo(times);
+    assertThat(served).as("held token served").isSameAs(held);
+    assertThat(events).extracting(CredentialEvent::type)
+        .containsExactly(CredentialEvent.Type.ISSUED, CredentialEvent.Type.REFRESH_FAILED);
+    assertThat(events.get(1).failureCause()).get().isInstanceOf(CredentialException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void refusedConnectionHasTypedOutcome(Kind kind) throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    URI closed = URI.create("http://127.0.0.1:" + closedPort + kind.path);
+    ManagedIdentityCredentials.Builder builder = builder().imdsEndpoint(closed);
+    if (kind == Kind.APP_SERVICE) {
+      builder.environment(Map.of("IDENTITY_ENDPOINT", closed.toString(), "IDENTITY_HEADER", IDENTITY_HEADER));
+    }
+
+    Throwable thrown = catchThrowable(builder.build()::fetch);
+
+    assertThat(thrown).isInstanceOf(CredentialException.class);
+    if (kind == Kind.IMDS) {
+      assertThat(thrown).as("IMDS not there").isInstanceOf(CredentialNotConfiguredException.class);
+      assertThat(sleeper.sleeps()).as("waits before retries").isEmpty();
+    } else {
+      assertThat(((CredentialException) thrown).isRetryable()).as("retryable").isTrue();
+      assertThat(sleeper.sleeps()).as("waits before retries")
+          .containsExactly(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2));
+    }
+    assertThat(thrown.getMessage()).contains("127.0.0.1:" + closedPort).doesNotContain(IDENTITY_HEADER);
+  }
+
+  private CredentialProvider<AccessToken> provider(Kind kind) {
+    ManagedIdentityCredentials.Builder builder = builder();
+    if (kind == Kind.APP_SERVICE) {
+      builder.environment(Map.of("IDENTITY_ENDPOINT", server.url(APP_SERVICE_PATH).toString(),
+          "IDENTITY_HEADER", IDENTITY_HEADER));
+    }
+    return builder.build();
+  }
+
+  private ManagedIdentityCredentials.Builder builder() {
+    return ManagedIdentityCredentials.builder()
+        .imdsEndpoint(server.url(ImdsDispatcher.TOKEN_PATH).uri())
+        .environment(Map.of())
+        .clock(clock)
+        .sleeper(sleeper)
+        .connectTimeout(SECOND)
+        .readTimeout(SECOND)
+        .callTimeout(Duration.ofMillis(2500))
+        .maxRetryDuration(Duration.ofSeconds(5))
+        // No idle connections, so OkHttp cannot quietly resend a request whose reused connection
+        // failed, and every injected fault reaches the provider.
+        .httpClient(new OkHttpClient.Builder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build());
+  }
+
+  private static InjectedResponse fault(Fault fault) {
+    return new InjectedResponse(fault.toString(), normal -> FaultInjectingProxy.faultyResponse(fault, () -> normal));
+  }
+
+  private static Arguments prepend(Kind kind, Arguments row) {
+    Object[] values = row.get();
+    Object[] withKind = new Object[values.length + 1];
+    withKind[0] = kind;
+    System.arraycopy(values, 0, withKind, 1, values.length);
+    return Arguments.of(withKind);
+  }
+
+  /** The two managed identity endpoints. */
+  enum Kind {
+    IMDS(ImdsDispatcher.TOKEN_PATH),
+    APP_SERVICE(APP_SERVICE_PATH);
+
+    private final String path;
+
+    Kind(String path) {
+      this.path = path;
+    }
+  }
+
+  /** What a fetch through faults must end in. */
+  enum Outcome {
+    TOKEN,
+    RETRYABLE,
+    FATAL
+  }
+
+  /** A response in place of the one the endpoint sends, built from its normal token response. */
+  record InjectedResponse(String name, Function<MockResponse.Builder, MockResponse> build) {
+
+    /** The token response cut in half, with a Content-Length that matches, so only JSON parsing fails. */
+    static final InjectedResponse CUT_OFF_JSON = new InjectedResponse("cut-off JSON", normal ->
+        new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+            .body(TOKEN_BODY.substring(0, TOKEN_BODY.length() / 2)).build());
+
+    /** The token response one byte every 50 ms: each byte arrives within the read timeout. */
+    static final InjectedResponse TRICKLING_TOKEN = new InjectedResponse("trickling token", normal ->
+        normal.throttleBody(1, 50, TimeUnit.MILLISECONDS).build());
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /**
+   * Plays both endpoints. It responds to the IMDS probe with 400, to a token request with the injected
+   * responses first and then a token, and to a request without the expected header with 401.
+   */
+  private static final class FaultyIdentityEndpoint extends Dispatcher {
+    private final Queue<InjectedResponse> script = new ArrayDeque<>();
+    private final AtomicInteger injected = new AtomicInteger();
+
+    synchronized void inject(InjectedResponse response, int times) {
+      for (int i = 0; i < times; i++) {
+        script.add(response);
+      }
+    }
+
+    int injected() {
+      return injected.get();
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String path = request.getUrl().encodedPath();
+      if (ImdsDispatcher.isProbe(request)) {
+        return new MockResponse.Builder().code(400)
+            .body("{\"error\":\"invalid_request\",\"error_description\":\"Required metadata header not specified\"}")
+            .build();
+      }
+      boolean imds = path.equals(ImdsDispatcher.TOKEN_PATH) && "true".equals(request.getHeaders().get("Metadata"));
+      boolean appService = path.equals(APP_SERVICE_PATH)
+          && IDENTITY_HEADER.equals(request.getHeaders().get("X-IDENTITY-HEADER"));
+      if (!imds && !appService) {
+        return new MockResponse.Builder().code(401).body("{\"error\":\"unexpected request\"}").build();
+      }
+      InjectedResponse response = nextResponse();
+      MockResponse.Builder normal = new MockResponse.Builder().code(200)
+          .setHeader("Content-Type", "application/json").body(TOKEN_BODY);
+      if (response == null) {
+        return normal.build();
+      }
+      injected.incrementAndGet();
+      return response.build().apply(normal);
+    }
+
+    private synchronized InjectedResponse nextResponse() {
+      return script.poll();
+    }
+  }
+}
