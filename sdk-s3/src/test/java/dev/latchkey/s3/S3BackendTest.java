@@ -16,6 +16,7 @@ import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
 import dev.latchkey.storage.StorageException;
+import dev.latchkey.testkit.Canary;
 import dev.latchkey.testkit.S3ProxyServer;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
@@ -387,14 +388,20 @@ class S3BackendTest {
 
   @Test
   void wrongSecretIsSignatureDoesNotMatch() {
-    AwsCredentials wrong = AwsCredentials.of(server.identity(), SecretValue.of("not-the-secret"));
+    AwsCredentials wrong = AwsCredentials.of(server.identity(), SecretValue.of(Canary.secret("wrong-s3-secret")));
     S3Backend rejected = backendBuilder().credentials(() -> wrong).build();
 
     StorageException error = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
         () -> rejected.head(ObjectRef.of(BUCKET, "reports/q1.csv"), listener));
+    StorageException putError = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+        () -> rejected.put(ObjectRef.of(BUCKET, "reports/q2.csv"), ObjectBody.ofBytes(bytes("x")), "text/plain", listener));
+    Canary.recordException(error);
+    Canary.recordException(putError);
 
     assertThat(error.statusCode()).isEqualTo(403);
-    assertThat(error.getMessage()).doesNotContain("not-the-secret");
+    assertThat(putError.statusCode()).isEqualTo(403);
+    assertThat(error.getMessage()).doesNotContain(Canary.MARKER);
+    assertThat(putError.getMessage()).doesNotContain(Canary.MARKER);
   }
 
   private static byte[] bytes(String text) {
