@@ -328,6 +328,20 @@ public final class SigningBuffer {
     return this;
   }
 
+  /**
+   * Returns the contents decoded as UTF-8, then zeroes them and the last signature, so a SAS token,
+   * which is a bearer secret, does not stay in this thread's buffer.
+   */
+  public String toStringAndWipe() {
+    String text = toString();
+    Arrays.fill(bytes, 0, length, (byte) 0);
+    Arrays.fill(mac, (byte) 0);
+    Arrays.fill(base64, (byte) 0);
+    length = 0;
+    signatureLength = -1;
+    return text;
+  }
+
   /** Returns the contents decoded as UTF-8. */
   @Override
   public String toString() {

@@ -58,7 +58,7 @@ public final class AccountSas {
     BlobSas.writeTimeParameters(buffer, window);
     buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue())
         .appendQueryParameter("ses", grant.encryptionScope()).append("&sig=").appendSignature();
-    return SasToken.of(SecretValue.of(buffer.toString()), window.expiryInstant());
+    return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /** Returns the string to sign for the given times; for tests and diagnostics. */

@@ -90,7 +90,7 @@ public final class BlobSas {
     buffer.signAndClear(KeyedHmac.forBase64Key(key.accountKey()));
     writeQueryStart(buffer, window);
     writeQueryEnd(buffer);
-    return SasToken.of(SecretValue.of(buffer.toString()), window.expiryInstant());
+    return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /**
@@ -126,7 +126,7 @@ public final class BlobSas {
           .appendQueryParameter("sduoid", delegation.delegatedUserObjectId());
     }
     writeQueryEnd(buffer);
-    return SasToken.of(SecretValue.of(buffer.toString()), window.expiryInstant());
+    return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /** Returns the service SAS string to sign for the given times; for tests and diagnostics. */

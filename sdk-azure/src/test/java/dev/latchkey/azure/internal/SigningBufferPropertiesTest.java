@@ -75,6 +75,19 @@ class SigningBufferPropertiesTest {
     assertThat(accepted).as("accepted '%s'", name).isEqualTo(expected);
   }
 
+  @Property(tries = 50)
+  void wipeReturnsTextAndEmptiesBuffer(@ForAll("texts") String text) {
+    SigningBuffer buffer = SigningBuffer.current();
+    buffer.append("sig=").appendQueryComponent(text);
+    String expected = buffer.toString();
+
+    String taken = buffer.toStringAndWipe();
+
+    assertThat(taken).isEqualTo(expected);
+    assertThat(buffer.length()).isZero();
+    assertThat(buffer.toString()).isEmpty();
+  }
+
   @Provide
   Arbitrary<String> texts() {
     Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMaxLength(40);
