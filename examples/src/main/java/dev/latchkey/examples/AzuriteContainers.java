@@ -19,7 +19,9 @@ final class AzuriteContainers {
   private AzuriteContainers() {}
 
   static void create(AzuriteServer azurite, SharedKey accountKey, String... containers) {
-    OkHttpClient http = new OkHttpClient();
+    OkHttpClient http = azurite.isHttps()
+        ? new OkHttpClient.Builder().sslSocketFactory(azurite.sslSocketFactory(), azurite.trustManager()).build()
+        : new OkHttpClient();
     for (String container : containers) {
       URI uri = URI.create(azurite.blobEndpoint() + "/" + container + "?restype=container");
       SignableRequest request = SignableRequest.builder("PUT", uri).addHeader("Content-Length", "0").build();

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Runs each small example against the sandbox and checks what it printed. */
 class ExamplesTest {
+
+  private static final List<String> SOURCES =
+      List.of("client-secret", "client-certificate", "workload-identity", "managed-identity");
 
   @Test
   void presignExample() throws Exception {
@@ -49,6 +56,38 @@ class ExamplesTest {
     assertThat(output).contains("read back: region,total");
     assertThat(output).contains("denied:    Access denied");
     assertThat(output).contains("access.denied=1");
+  }
+
+  @Test
+  void mutualTlsExample() throws Exception {
+    String output = run(() -> MutualTlsExample.main(new String[0]));
+
+    Matcher presented = Pattern.compile("client certificate: ClientCertificate\\[id=x5t#S256:([\\w-]+)").matcher(output);
+    assertThat(presented.find()).as("certificate line").isTrue();
+    assertThat(output).contains("token bound to:     x5t#S256:" + presented.group(1));
+    assertThat(output).contains("read back:          region,total\\neu,42\\n");
+    assertThat(output).contains("listed:             [mtls/q4.csv]");
+    assertThat(output).containsPattern("signed with: +ASIA[A-Z0-9]+");
+    assertThat(output).containsPattern("unregistered certificate: rejected by the server, .*HTTP 401.*invalid_client");
+    assertThat(output).contains("no certificate: rejected in the TLS handshake");
+    assertThat(output).doesNotContain("not-a-certificate", "PRIVATE KEY");
+  }
+
+  @Test
+  void entraIdExample() throws Exception {
+    String output = run(() -> EntraIdExample.main(new String[0]));
+
+    for (String source : SOURCES) {
+      assertThat(output).containsPattern(source + ": AccessToken\\[id=sha256:[0-9a-f]+, tokenType=Bearer");
+    }
+    assertThat(output).containsPattern("workload-identity without its token file: Token file .* does not exist");
+    assertThat(output).doesNotContain("example-secret", "eyJ");
+    Assumptions.assumeFalse(output.contains("Azure Blob part skipped"), "Azurite needs Node.js 20 or later with npm");
+    for (String source : SOURCES) {
+      assertThat(output).contains("Azure Blob with " + source + ": read back 'written with " + source + "'");
+    }
+    assertThat(output).contains("listed [client-certificate/q4.csv, client-secret/q4.csv, managed-identity/q4.csv,"
+        + " workload-identity/q4.csv]");
   }
 
   private interface Program {

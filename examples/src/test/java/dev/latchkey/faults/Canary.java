@@ -6,35 +6,22 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.LoggerFactory;
 
 /**
  * Canary secrets for the fault and soak tests, and the search for them in logs, audit lines and
- * exception messages, as written and in Base64 and URL-encoded forms.
+ * exception messages of one test, in the forms {@link dev.latchkey.testkit.Canary#forms} lists.
+ * Every secret is also listed for {@code TestOutputCanaryTest}, which searches the whole suite's output.
  */
 final class Canary {
 
   /** The OAuth client secret the workloads authenticate with. */
-  static final String CLIENT_SECRET = "canary-client-secret-4b9e/+=x";
-
-  /**
-   * The file that lists every secret added during the module's tests, one a line, which {@code
-   * TestOutputCanaryTest} searches the Surefire output files for. It holds only secrets of test
-   * servers that no longer run.
-   */
-  static final Path SECRETS_FILE = Path.of("target", "canary-secrets.txt");
+  static final String CLIENT_SECRET = dev.latchkey.testkit.Canary.secret("examples-client");
 
   private final List<String> secrets = new ArrayList<>();
   private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -57,19 +44,17 @@ final class Canary {
     publish(secret);
   }
 
-  private static synchronized void publish(String secret) {
-    try {
-      Files.createDirectories(SECRETS_FILE.getParent());
-      Files.writeString(SECRETS_FILE, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot record a canary secret in " + SECRETS_FILE, e);
-    }
+  private static void publish(String secret) {
+    dev.latchkey.testkit.Canary.record(secret);
   }
 
-  /** Keeps an exception a test caught, so its message and causes are searched too. */
+  /**
+   * Keeps an exception a test caught, so its message and causes are searched at the end of the test
+   * and, with its stack trace, by the scan of the whole suite's output.
+   */
   void recordFailure(Throwable failure) {
     failures.add(failure);
+    dev.latchkey.testkit.Canary.recordException(failure);
   }
 
   int logEventCount() {
@@ -97,15 +82,9 @@ final class Canary {
     }
   }
 
-  /** Returns a secret as written, in Base64 (with and without padding, URL-safe) and URL-encoded. */
-  static List<String> forms(String secret) {
-    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-    return List.of(secret,
-        Base64.getEncoder().encodeToString(bytes),
-        Base64.getEncoder().withoutPadding().encodeToString(bytes),
-        Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
-        URLEncoder.encode(secret, StandardCharsets.UTF_8),
-        URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+  /** Returns the texts that show {@code secret}, as {@link dev.latchkey.testkit.Canary#forms} defines them. */
+  static Set<String> forms(String secret) {
+    return dev.latchkey.testkit.Canary.forms(secret);
   }
 
   private static void addThrowable(List<String> haystack, IThrowableProxy proxy) {

@@ -10,14 +10,16 @@ import dev.latchkey.auth.TokenEndpoint;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialCache;
 import dev.latchkey.credentials.CredentialUnavailableException;
+import dev.latchkey.credentials.RefreshScheduler;
 import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.s3.credentials.WebIdentityCredentialsProvider;
+import dev.latchkey.testkit.FakeClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class IssuerRejectionTest {
 
   private static final Duration WINDOW = Duration.ofSeconds(3);
+  private static final Duration CALLER_INTERVAL = Duration.ofMillis(5);
 
   private MockWebServer issuer;
 
@@ -64,15 +67,19 @@ class IssuerRejectionTest {
         .uri(URI.create(issuer.url("/token").toString()))
         .clientAuthentication(ClientAuthentication.clientSecretPost("rejected", SecretValue.of(Canary.CLIENT_SECRET)))
         .build();
+    FakeClock clock = FakeClock.create();
+    RefreshScheduler neverRuns = (task, delay) -> new CompletableFuture<Void>();
     long callerAttempts = 0;
     long rejections = 0;
     try (CredentialCache<AccessToken> tokens = CredentialCache.builder(
             ClientCredentialsProvider.builder().tokenEndpoint(endpoint).build())
+        .clock(clock)
+        .scheduler(neverRuns)
+        .jitterSeed(7)
         .backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
         .build()) {
-      CountDownLatch never = new CountDownLatch(1);
-      long deadline = System.nanoTime() + WINDOW.toNanos();
-      while (System.nanoTime() < deadline && !never.await(5, TimeUnit.MILLISECONDS)) {
+      Instant end = clock.instant().plus(WINDOW);
+      while (clock.instant().isBefore(end)) {
         callerAttempts++;
         try {
           tokens.current();
@@ -80,10 +87,12 @@ class IssuerRejectionTest {
           rejections++;
           assertThat(e).hasRootCauseInstanceOf(OAuthErrorException.class);
         }
+        clock.advance(CALLER_INTERVAL);
       }
     }
 
-    assertThat(rejections).as("caller attempts rejected").isEqualTo(callerAttempts).isGreaterThan(100);
+    assertThat(callerAttempts).as("caller attempts in " + WINDOW).isEqualTo(600);
+    assertThat(rejections).as("caller attempts rejected").isEqualTo(callerAttempts);
     // Backoff from 200 ms doubling to a 1 s cap allows about 5 fetches in 3 s; 8 leaves room for jitter.
     assertThat(issuer.getRequestCount()).as("token requests in " + WINDOW).isBetween(2, 8);
   }

@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +44,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RedirectLeakTest {
 
-  private static final String SECRET_KEY = "canary-redirect-secret-key-51aa";
-  private static final String SESSION_TOKEN = "canary-redirect-session-token-9e0c";
-  private static final String ACCOUNT_KEY = Base64.getEncoder().encodeToString("canary-redirect-account-key-3f7".getBytes());
-  private static final String SAS = "sv=2025-11-05&sr=c&sp=r&se=2099-01-01T00%3A00%3A00Z&sig=Y2FuYXJ5LXNhcy1zaWduYXR1cmU%3D";
+  private static final String SECRET_KEY = dev.latchkey.testkit.Canary.secret("redirect-secret-key");
+  private static final String SESSION_TOKEN = dev.latchkey.testkit.Canary.secret("redirect-session-token");
+  private static final String ACCOUNT_KEY = dev.latchkey.testkit.Canary.base64Key("redirect-account");
+  private static final String SAS = "sv=2025-11-05&sr=c&sp=r&se=2099-01-01T00%3A00%3A00Z&sig="
+      + dev.latchkey.testkit.Canary.signature("redirect-sas").replace("=", "%3D");
   private static final ObjectRef OBJECT = ObjectRef.of("reports", "q4.csv");
 
   private MockWebServer origin;
@@ -93,6 +93,7 @@ class RedirectLeakTest {
     StorageBackend backend = backendFactory.apply(URI.create(origin.url(name.startsWith("S3") ? "/" : "/devstoreaccount1").toString()));
 
     Throwable thrown = catchThrowable(() -> backend.get(OBJECT, null, exchange -> { }).close());
+    dev.latchkey.testkit.Canary.recordException(thrown);
 
     assertThat(origin.takeRequest(1, TimeUnit.SECONDS)).as("request to the origin").isNotNull();
     List<RecordedRequest> followed = receivedBy(elsewhere);
@@ -111,6 +112,7 @@ class RedirectLeakTest {
         .build();
 
     Throwable thrown = catchThrowable(ClientCredentialsProvider.builder().tokenEndpoint(endpoint).build()::fetch);
+    dev.latchkey.testkit.Canary.recordException(thrown);
 
     assertThat(thrown).isInstanceOf(LatchkeyException.class).hasMessageContaining("redirect");
     assertThat(((LatchkeyException) thrown).isRetryable()).isFalse();

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.latchkey.testing.Canaries;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -19,7 +20,11 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
   /** A secret that must never appear in an event, a file line or a log line. */
-  public static final String CANARY = "CanarySecret9f8e7d6c5b4a";
+  public static final String CANARY = Canaries.MARKER + "Audit9f8e7d6c5b4a";
+
+  static {
+    Canaries.record(CANARY);
+  }
 
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 

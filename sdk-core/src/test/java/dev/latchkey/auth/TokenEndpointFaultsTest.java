@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.testing.Canaries;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /** Rejections and faults that mock-oauth2-server cannot produce, scripted with MockWebServer. */
 class TokenEndpointFaultsTest {
 
-  private static final SecretValue SECRET = SecretValue.of("canary-secret-7f3a");
-  private static final String TOKEN = "canary-token-91bc";
+  private static final SecretValue SECRET = SecretValue.of(Canaries.secret("token-endpoint-client"));
+  private static final String TOKEN = Canaries.MARKER + "-token-91bc";
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
   private MockWebServer server;
@@ -236,6 +237,8 @@ class TokenEndpointFaultsTest {
   }
 
   private void assertNoSecretDisclosed(Throwable thrown) {
+    Canaries.record(TOKEN);
+    Canaries.recordException(thrown);
     for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
       assertThat(String.valueOf(cause.getMessage())).doesNotContain(SECRET.reveal(), TOKEN);
     }

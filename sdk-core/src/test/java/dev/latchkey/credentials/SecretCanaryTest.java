@@ -7,6 +7,7 @@ import dev.latchkey.credentials.providers.CredentialProviderChain;
 import dev.latchkey.credentials.providers.EnvironmentCredentialProvider;
 import dev.latchkey.credentials.providers.FileCredentialProvider;
 import dev.latchkey.credentials.providers.StaticCredentialProvider;
+import dev.latchkey.testing.Canaries;
 import dev.latchkey.testing.FakeClock;
 import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.ManualScheduler;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 class SecretCanaryTest {
 
-  private static final String CANARY = "canary5e1b7dsecret";
+  private static final String CANARY = Canaries.MARKER + "5e1b7dsecret";
 
   /** The canary in a form that is valid Base64, for account keys. */
   private static final String BASE64_CANARY = Base64.getEncoder().encodeToString(CANARY.getBytes());
@@ -51,10 +52,13 @@ class SecretCanaryTest {
 
   @AfterEach
   void checkLogs() {
+    Canaries.record(CANARY);
+    Canaries.record(BASE64_CANARY);
     logs.close();
     assertThat(logs.events()).as("captured log events").isNotEmpty();
     assertThat(logs.allText()).doesNotContain(CANARY).doesNotContain(BASE64_CANARY);
     for (Throwable failure : failures) {
+      Canaries.recordException(failure);
       assertNoCanaryIn(failure);
     }
   }

@@ -22,6 +22,7 @@ import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
 import dev.latchkey.storage.StorageClient;
 import dev.latchkey.storage.StorageException;
+import dev.latchkey.testkit.Canary;
 import dev.latchkey.testkit.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The storage client over the native S3 backend, against S3Proxy. */
 class S3StorageClientTest {
 
-  private static final String CANARY = "canary-secret-7f3a9c1e";
+  private static final String CANARY = Canary.secret("s3-storage-client");
   private static final AccessPolicy POLICY = AccessPolicy.builder()
       .role(Role.builder().name("exporter")
           .rule(Rule.allow("exports").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST)

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,14 @@ import okhttp3.HttpUrl;
  * a rejected secret needs a scripted answer from a {@link FaultInjectingProxy} or MockWebServer.
  *
  * <p>Every token carries the configured subject, audience and extra claims, whatever the request.
+ *
+ * <p>With {@link Builder#entraTenant(String)} it also serves a tenant shaped like the Microsoft
+ * identity platform, for the Entra ID sources of {@code latchkey-azure}: their token endpoint is
+ * {@code {authorityHost()}/{tenant}/oauth2/v2.0/token}, and the tokens carry the {@code iss} and
+ * {@code aud} that Azure Storage expects ({@code https://sts.windows.net/{tenant}/} and {@code
+ * https://storage.azure.com}). mock-oauth2-server signs them, so only a server that does not
+ * check them against Microsoft's keys accepts them: Azurite with {@code --oauth basic} checks the
+ * claims but not the signature.
  */
 public final class OidcIssuer implements AutoCloseable {
 
@@ -57,6 +67,19 @@ public final class OidcIssuer implements AutoCloseable {
   /** Returns the URL of the OpenID Connect discovery document. */
   public HttpUrl discoveryUrl() {
     return server.wellKnownUrl(issuerId);
+  }
+
+  /**
+   * Returns the authority host of the Entra ID tenants, {@code http://127.0.0.1:PORT}, for the
+   * {@code authorityHost(...)} setters of the Entra ID sources.
+   */
+  public URI authorityHost() {
+    return URI.create("http://127.0.0.1:" + server.baseUrl().port());
+  }
+
+  /** Returns the {@code iss} of the Entra ID tokens of {@code tenantId}. */
+  public static String entraIssuer(String tenantId) {
+    return "https://sts.windows.net/" + tenantId + "/";
   }
 
   /** Returns the lifetime of the tokens the token endpoint issues. */
@@ -96,6 +119,7 @@ public final class OidcIssuer implements AutoCloseable {
     private String subject = "workload";
     private List<String> audience = List.of("latchkey");
     private final Map<String, Object> claims = new LinkedHashMap<>();
+    private final List<String> entraTenants = new ArrayList<>();
 
     private Builder() {}
 
@@ -139,6 +163,24 @@ public final class OidcIssuer implements AutoCloseable {
     }
 
     /**
+     * Adds a Microsoft Entra ID tenant: tokens from {@code /{tenantId}/oauth2/v2.0/token} carry
+     * {@code iss} {@link #entraIssuer(String)}, {@code aud} {@code https://storage.azure.com}, {@code
+     * tid} and, as {@code appid}, the client id of the request. Their lifetime is the one set by
+     * {@link #tokenLifetime(Duration)}.
+     *
+     * @throws IllegalArgumentException if the id is not a GUID or a domain name
+     */
+    public Builder entraTenant(String tenantId) {
+      Objects.requireNonNull(tenantId, "tenantId");
+      if (!tenantId.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
+        throw new IllegalArgumentException(
+            "Invalid tenant id '" + tenantId + "': use a GUID or a domain name");
+      }
+      entraTenants.add(tenantId);
+      return this;
+    }
+
+    /**
      * Starts the issuer on 127.0.0.1 with an ephemeral port.
      *
      * @throws IllegalStateException if the server cannot start
@@ -158,18 +200,34 @@ public final class OidcIssuer implements AutoCloseable {
       ObjectNode root = mapper.createObjectNode();
       root.put("interactiveLogin", false);
       root.put("httpServer", "MockWebServerWrapper");
-      ObjectNode callback = root.putArray("tokenCallbacks").addObject();
-      callback.put("issuerId", issuerId);
-      callback.put("tokenExpiry", tokenLifetime.toSeconds());
-      ObjectNode mapping = callback.putArray("requestMappings").addObject();
-      mapping.put("requestParam", "grant_type");
-      mapping.put("match", "*");
-      ObjectNode tokenClaims = mapping.putObject("claims");
+      ArrayNode callbacks = root.putArray("tokenCallbacks");
+      ObjectNode tokenClaims = addCallback(callbacks, issuerId);
       tokenClaims.put("sub", subject);
       ArrayNode aud = tokenClaims.putArray("aud");
       audience.forEach(aud::add);
       claims.forEach((name, value) -> tokenClaims.set(name, mapper.valueToTree(value)));
+      for (String tenant : entraTenants) {
+        // mock-oauth2-server takes the path before /token as the issuer id, and fills ${clientId}
+        // with the client id of the request.
+        ObjectNode entraClaims = addCallback(callbacks, tenant + "/oauth2/v2.0");
+        entraClaims.put("sub", "${clientId}");
+        entraClaims.put("appid", "${clientId}");
+        entraClaims.put("iss", entraIssuer(tenant));
+        entraClaims.put("aud", "https://storage.azure.com");
+        entraClaims.put("tid", tenant);
+      }
       return root.toString();
+    }
+
+    /** Adds a token callback for every grant of {@code id} and returns its claims object. */
+    private ObjectNode addCallback(ArrayNode callbacks, String id) {
+      ObjectNode callback = callbacks.addObject();
+      callback.put("issuerId", id);
+      callback.put("tokenExpiry", tokenLifetime.toSeconds());
+      ObjectNode mapping = callback.putArray("requestMappings").addObject();
+      mapping.put("requestParam", "grant_type");
+      mapping.put("match", "*");
+      return mapping.putObject("claims");
     }
   }
 }

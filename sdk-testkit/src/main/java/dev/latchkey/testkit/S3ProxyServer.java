@@ -29,10 +29,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe once started. {@link #close()} stops the server and drops every stored object.
-  *
- * <p>NOTE: S3Proxy's stores do not keep every key S3 accepts. A key that ends with {@code /} is
- * stored as an empty directory marker, {@code a//b} is listed as {@code a/b}, and a key with a
- * leading slash is rejected with 400 {@code InvalidRequest}. Test such keys against a real S3 bucket.
+ *
+ * <p>NOTE: S3Proxy 4.1.0 does not keep every key that S3 accepts, and no option of this class
+ * changes that. Its embedded Jetty 12.1.12 and its request handler pass a key with {@code //} or a
+ * leading slash to the store exactly, whether the request path carries the slashes raw or as
+ * {@code %2F}. Both stores that work without a remote service, {@code transient} (this class's
+ * default, on a Jimfs 1.3.2 in-memory file system) and {@code filesystem}, map a key to a file
+ * with {@code Path.resolve(key).normalize()} in {@code AbstractNio2BlobStore}. That path drops
+ * empty segments and resolves {@code .} and {@code ..}, so {@code a//b}, {@code a/./b} and {@code
+ * a/b} are one object, listed as {@code a/b}. A key with a leading slash resolves outside the
+ * bucket and is rejected with 400. A key that ends with {@code /} is stored as an empty directory
+ * marker. Test such keys against a real S3 bucket.
  */
 public final class S3ProxyServer implements AutoCloseable {
 

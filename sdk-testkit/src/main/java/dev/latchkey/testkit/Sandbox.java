@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local sandbox of real servers on 127.0.0.1 with ephemeral ports, for tests, examples and the demo:
- * an OpenID Connect issuer ({@link OidcIssuer}), an STS-compatible endpoint ({@link TestSts}) that
+ * an OpenID Connect issuer ({@link OidcIssuer}) that also serves the Entra ID tenant {@link
+ * #ENTRA_TENANT_ID}, an STS-compatible endpoint ({@link TestSts}) that
  * trusts the issuer's tokens and issues short-lived keys with session policies, S3Proxy ({@link
  * S3ProxyServer}) that accepts only the STS's unexpired keys within their session policies, and, when
  * Node.js is installed, Azurite ({@link AzuriteServer}).
@@ -26,6 +27,12 @@ public final class Sandbox implements AutoCloseable {
 
   /** The audience the STS requires in web identity tokens. */
   public static final String STS_AUDIENCE = "sts.amazonaws.com";
+
+  /**
+   * The Microsoft Entra ID tenant the issuer serves, for the Entra ID sources of {@code
+   * latchkey-azure} with {@code authorityHost(issuer().authorityHost())}.
+   */
+  public static final String ENTRA_TENANT_ID = "8f3c2a71-5b0e-4d6a-9c1f-2e7d4b6a0c95";
 
   /** The access key id with full access to S3Proxy, for setting up data. */
   public static final String ADMIN_ACCESS_KEY_ID = "AKIDSANDBOXADMIN";
@@ -185,7 +192,11 @@ public final class Sandbox implements AutoCloseable {
     /** Starts the servers; on failure, those already started are stopped. */
     public Sandbox start() {
       String adminSecret = "sandbox-admin-" + Long.toHexString(new java.security.SecureRandom().nextLong());
-      OidcIssuer issuer = OidcIssuer.builder().tokenLifetime(tokenLifetime).audience(STS_AUDIENCE).start();
+      OidcIssuer issuer = OidcIssuer.builder()
+          .tokenLifetime(tokenLifetime)
+          .audience(STS_AUDIENCE)
+          .entraTenant(ENTRA_TENANT_ID)
+          .start();
       TestSts sts = null;
       S3ProxyServer s3 = null;
       try {

@@ -2,6 +2,7 @@ package dev.latchkey.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -73,9 +74,42 @@ class AzuriteServerTest {
   }
 
   @Test
+  void rejectedCanaryCredentialsStayHidden() throws IOException {
+    String primary = Canary.base64Key("testkit-primary");
+    String secondary = Canary.base64Key("testkit-secondary");
+    String signature = Canary.signature("testkit-sas");
+    try (AzuriteServer azurite = startOrSkip(AzuriteServer.builder().account("canary1", primary, secondary))) {
+      OkHttpClient client = new OkHttpClient();
+      Request sharedKey = new Request.Builder().url(azurite.blobEndpoint() + "?comp=list")
+          .header("x-ms-date", "Fri, 04 Dec 2026 12:00:00 GMT").header("x-ms-version", "2025-11-05")
+          .header("Authorization", "SharedKey canary1:" + signature).build();
+      Request sas = new Request.Builder().url(azurite.blobEndpoint()
+          + "?comp=list&sv=2025-11-05&ss=b&srt=sco&sp=rl&se=2099-01-01T00%3A00%3A00Z&spr=http&sig="
+          + signature.replace("=", "%3D")).build();
+
+      for (Request request : List.of(sharedKey, sas)) {
+        try (Response response = client.newCall(request).execute()) {
+          assertThat(response.code()).isEqualTo(403);
+        }
+      }
+      assertThat(azurite.toString()).doesNotContain(Canary.MARKER);
+      assertThat(azurite.primaryKey()).isEqualTo(primary);
+      assertThat(azurite.secondaryKey()).contains(secondary);
+    }
+  }
+
+  @Test
   void builderRejectsInvalidAccount() {
     AzuriteServer.Builder builder = AzuriteServer.builder();
 
+    Throwable badName = catchThrowable(() -> builder.account("Bad_Name", Canary.base64Key("bad-name")));
+    Canary.recordException(badName);
+    assertThat(badName).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Bad_Name'")
+        .hasMessageNotContaining(Canary.MARKER);
+    Throwable badKey = catchThrowable(() -> builder.account("account1", Canary.secret("not-base64")));
+    Canary.recordException(badKey);
+    assertThat(badKey).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("primaryKey")
+        .hasMessageNotContaining(Canary.MARKER);
     assertThatThrownBy(() -> builder.account("Bad_Name", AzuriteServer.EMULATOR_KEY))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'Bad_Name'");

@@ -29,7 +29,7 @@ class S3ProxyServerTest {
 
   @Test
   void rejectsUnsignedRequest() throws IOException {
-    try (S3ProxyServer server = S3ProxyServer.builder().start()) {
+    try (S3ProxyServer server = S3ProxyServer.builder().credential(Canary.secret("s3proxy")).start()) {
       server.createBucket("reports");
       Request request = new Request.Builder()
           .url(server.endpoint() + "/reports/a.txt")
@@ -49,7 +49,7 @@ class S3ProxyServerTest {
     BlobStore store = S3ProxyServer.newTransientBlobStore();
     try (S3ProxyServer server = S3ProxyServer.builder()
         .blobStore(store)
-        .blobStoreLocator((identity, container, blob) -> new AccessGrant("secret-" + identity, store))
+        .blobStoreLocator((identity, container, blob) -> new AccessGrant(Canary.secret(identity), store))
         .start()) {
       server.createBucket("shared");
 

@@ -49,13 +49,16 @@ class TestStsTest {
     sts = TestSts.builder()
         .clock(clock)
         .defaultLifetime(Duration.ofSeconds(30))
-        .rootKey("AKIDROOTEXAMPLE", "root-secret")
+        .rootKey("AKIDROOTEXAMPLE", Canary.secret("sts-root"))
         .trustIssuer(oauth.issuerUrl("workload").toString(), oauth.jwksUrl("workload").uri(), AUDIENCE)
         .start();
   }
 
   @AfterEach
   void stopSts() {
+    for (IssuedCredentials issued : sts.issued()) {
+      Canary.record(issued.secretAccessKey(), issued.sessionToken());
+    }
     sts.close();
   }
 

@@ -4,22 +4,12 @@ import dev.latchkey.auth.ClientAuthentication;
 import dev.latchkey.azure.internal.identity.CertificateFileAuthentication;
 import dev.latchkey.azure.internal.identity.CertificateFiles;
 import dev.latchkey.azure.internal.identity.CertificateSigningKeys;
-import dev.latchkey.azure.internal.identity.EndpointRules;
-import dev.latchkey.azure.internal.identity.EntraAuthority;
-import dev.latchkey.azure.internal.identity.EntraTokenClients;
-import dev.latchkey.azure.internal.identity.HttpClients;
-import dev.latchkey.azure.internal.identity.Options;
-import dev.latchkey.azure.internal.identity.RequiredOptions;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.ClientCertificate;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.SecretValue;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.Objects;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * Access tokens of a Microsoft Entra ID application that authenticates with a certificate, by the
@@ -46,39 +36,16 @@ public final class ClientCertificateCredentials {
     return new Builder();
   }
 
-  /** Builder for a client certificate token provider; not thread-safe. */
-  public static final class Builder {
-    private String tenantId;
-    private String clientId;
+  /**
+   * Builder for a client certificate token provider; not thread-safe. The tenant id, the client id
+   * and one of a certificate and a certificate file are required.
+   */
+  public static final class Builder extends EntraIdBuilder<Builder> {
     private ClientCertificate certificate;
     private Path certificateFile;
     private SecretValue certificatePassword;
-    private HttpUrl authorityHost = HttpUrl.get(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD);
-    private String scope = AzureScopes.STORAGE;
-    private OkHttpClient httpClient = HttpClients.shared();
-    private InstantSource clock = InstantSource.system();
 
     private Builder() {}
-
-    /**
-     * Sets the directory (tenant) id, a GUID or a verified domain.
-     *
-     * @throws IllegalArgumentException if it is malformed or a multi-tenant alias such as {@code common}
-     */
-    public Builder tenantId(String tenantId) {
-      this.tenantId = EntraAuthority.requireTenantId("tenantId", tenantId);
-      return this;
-    }
-
-    /**
-     * Sets the application (client) id.
-     *
-     * @throws IllegalArgumentException if it is blank or contains white space
-     */
-    public Builder clientId(String clientId) {
-      this.clientId = Options.requireId("clientId", clientId);
-      return this;
-    }
 
     /** Sets the certificate and its private key. */
     public Builder certificate(ClientCertificate certificate) {
@@ -102,34 +69,6 @@ public final class ClientCertificateCredentials {
     }
 
     /**
-     * Sets the authority host; default {@link AzureAuthorityHosts#AZURE_PUBLIC_CLOUD}.
-     *
-     * @throws IllegalArgumentException if it is not HTTPS, or plain HTTP to a loopback address
-     */
-    public Builder authorityHost(URI authorityHost) {
-      this.authorityHost = EndpointRules.requireTokenEndpoint("authorityHost", authorityHost);
-      return this;
-    }
-
-    /** Sets the scope to request; default {@link AzureScopes#STORAGE}. */
-    public Builder scope(String scope) {
-      this.scope = Options.requireText("scope", scope);
-      return this;
-    }
-
-    /** Sets the OkHttp client to derive the token client from; redirects are turned off on a copy. */
-    public Builder httpClient(OkHttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-      return this;
-    }
-
-    /** Sets the clock for token expiries and assertion times; default {@link InstantSource#system()}. */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
      * Builds the provider.
      *
      * @throws IllegalStateException if the tenant id or client id is missing, if not exactly one of a
@@ -137,31 +76,26 @@ public final class ClientCertificateCredentials {
      * @throws IllegalArgumentException if the key is of a type Entra ID assertions cannot use
      */
     public CredentialProvider<AccessToken> build() {
-      new RequiredOptions("A client certificate credential")
-          .check("tenantId(...)", tenantId)
-          .check("clientId(...)", clientId)
-          .throwIfMissing();
+      requireIds("A client certificate credential").throwIfMissing();
       if ((certificate == null) == (certificateFile == null)) {
         throw new IllegalStateException("A client certificate credential needs exactly one of"
             + " certificate(...) and certificateFile(...)");
       }
 
-      EntraTokenClients.Settings settings =
-          new EntraTokenClients.Settings(authorityHost, tenantId, scope, httpClient, clock);
-      return EntraTokenClients.clientCredentials("entra-client-certificate:" + clientId, settings,
-          authentication());
+      return clientCredentials("entra-client-certificate:" + clientId(), authorityHostOrDefault(),
+          tenantId(), authentication());
     }
 
     private ClientAuthentication authentication() {
       if (certificate != null) {
-        return ClientAuthentication.privateKeyJwt(clientId, CertificateSigningKeys.of(certificate));
+        return ClientAuthentication.privateKeyJwt(clientId(), CertificateSigningKeys.of(certificate));
       }
       try {
         CertificateSigningKeys.of(CertificateFiles.load(certificateFile, certificatePassword));
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
-      return new CertificateFileAuthentication(clientId, certificateFile, certificatePassword);
+      return new CertificateFileAuthentication(clientId(), certificateFile, certificatePassword);
     }
   }
 }

@@ -109,29 +109,28 @@ public final class EnvironmentCredentials {
     }
 
     private CredentialProvider<AccessToken> clientSecret(AzureEnvironment env) {
-      return ClientSecretCredentials.builder()
-          .tenantId(env.tenantId())
-          .clientId(env.clientId())
+      return configure(ClientSecretCredentials.builder(), env)
           .clientSecret(SecretValue.of(env.get(AzureEnvironment.AZURE_CLIENT_SECRET).orElseThrow()))
-          .authorityHost(env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD).uri())
-          .scope(scope)
-          .httpClient(httpClient)
-          .clock(clock)
           .build();
     }
 
     private CredentialProvider<AccessToken> clientCertificate(AzureEnvironment env) {
-      ClientCertificateCredentials.Builder builder = ClientCertificateCredentials.builder()
+      ClientCertificateCredentials.Builder builder = configure(ClientCertificateCredentials.builder(), env)
+          .certificateFile(Path.of(env.get(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PATH).orElseThrow()));
+      env.get(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PASSWORD)
+          .ifPresent(password -> builder.certificatePassword(SecretValue.of(password)));
+      return builder.build();
+    }
+
+    /** Sets the ids and authority host from the variables, and this builder's other options. */
+    private <B extends EntraIdBuilder<B>> B configure(B builder, AzureEnvironment env) {
+      return builder
           .tenantId(env.tenantId())
           .clientId(env.clientId())
-          .certificateFile(Path.of(env.get(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PATH).orElseThrow()))
           .authorityHost(env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD).uri())
           .scope(scope)
           .httpClient(httpClient)
           .clock(clock);
-      env.get(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PASSWORD)
-          .ifPresent(password -> builder.certificatePassword(SecretValue.of(password)));
-      return builder.build();
     }
 
     private static CredentialProvider<AccessToken> notConfigured(String reason) {

@@ -3,21 +3,14 @@ package dev.latchkey.azure.identity;
 import dev.latchkey.auth.ClientAuthentication;
 import dev.latchkey.auth.TokenFileProvider;
 import dev.latchkey.azure.internal.identity.AzureEnvironment;
-import dev.latchkey.azure.internal.identity.EndpointRules;
-import dev.latchkey.azure.internal.identity.EntraAuthority;
-import dev.latchkey.azure.internal.identity.EntraTokenClients;
-import dev.latchkey.azure.internal.identity.HttpClients;
-import dev.latchkey.azure.internal.identity.Options;
 import dev.latchkey.azure.internal.identity.RequiredOptions;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialProvider;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * Access tokens by Microsoft Entra workload identity federation: a token that another issuer gave
@@ -42,42 +35,19 @@ public final class WorkloadIdentityCredentials {
     return new Builder();
   }
 
-  /** Builder for a workload identity token provider; not thread-safe. */
-  public static final class Builder {
+  /**
+   * Builder for a workload identity token provider; not thread-safe. The tenant id, client id and
+   * token file are required, each from its setter or else from its environment variable.
+   */
+  public static final class Builder extends EntraIdBuilder<Builder> {
     private Map<String, String> environment = System.getenv();
-    private String tenantId;
-    private String clientId;
     private Path tokenFile;
-    private HttpUrl authorityHost;
-    private String scope = AzureScopes.STORAGE;
-    private OkHttpClient httpClient = HttpClients.shared();
-    private InstantSource clock = InstantSource.system();
 
     private Builder() {}
 
     /** Sets the environment variables to read; default {@link System#getenv()}. */
     public Builder environment(Map<String, String> environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
-      return this;
-    }
-
-    /**
-     * Sets the directory (tenant) id in place of {@code AZURE_TENANT_ID}.
-     *
-     * @throws IllegalArgumentException if it is malformed or a multi-tenant alias such as {@code common}
-     */
-    public Builder tenantId(String tenantId) {
-      this.tenantId = EntraAuthority.requireTenantId("tenantId", tenantId);
-      return this;
-    }
-
-    /**
-     * Sets the application (client) id in place of {@code AZURE_CLIENT_ID}.
-     *
-     * @throws IllegalArgumentException if it is blank or contains white space
-     */
-    public Builder clientId(String clientId) {
-      this.clientId = Options.requireId("clientId", clientId);
       return this;
     }
 
@@ -93,27 +63,9 @@ public final class WorkloadIdentityCredentials {
      *
      * @throws IllegalArgumentException if it is not HTTPS, or plain HTTP to a loopback address
      */
+    @Override
     public Builder authorityHost(URI authorityHost) {
-      this.authorityHost = EndpointRules.requireTokenEndpoint("authorityHost", authorityHost);
-      return this;
-    }
-
-    /** Sets the scope to request; default {@link AzureScopes#STORAGE}. */
-    public Builder scope(String scope) {
-      this.scope = Options.requireText("scope", scope);
-      return this;
-    }
-
-    /** Sets the OkHttp client to derive the token client from; redirects are turned off on a copy. */
-    public Builder httpClient(OkHttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-      return this;
-    }
-
-    /** Sets the clock for token expiries; default {@link InstantSource#system()}. */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
+      return super.authorityHost(authorityHost);
     }
 
     /**
@@ -124,8 +76,8 @@ public final class WorkloadIdentityCredentials {
      */
     public CredentialProvider<AccessToken> build() {
       AzureEnvironment env = AzureEnvironment.of(environment);
-      String tenant = tenantId != null ? tenantId : env.tenantId();
-      String client = clientId != null ? clientId : env.clientId();
+      String tenant = tenantId() != null ? tenantId() : env.tenantId();
+      String client = clientId() != null ? clientId() : env.clientId();
       Path file = tokenFile != null ? tokenFile
           : env.get(AzureEnvironment.AZURE_FEDERATED_TOKEN_FILE).map(Path::of).orElse(null);
       new RequiredOptions("Workload identity")
@@ -134,13 +86,11 @@ public final class WorkloadIdentityCredentials {
           .check("AZURE_FEDERATED_TOKEN_FILE or tokenFile(...)", file)
           .throwIfMissing();
 
-      HttpUrl authority = authorityHost != null ? authorityHost
+      HttpUrl authority = authorityHost() != null ? authorityHost()
           : env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD);
-      EntraTokenClients.Settings settings =
-          new EntraTokenClients.Settings(authority, tenant, scope, httpClient, clock);
       ClientAuthentication assertion =
           ClientAuthentication.clientAssertion(client, TokenFileProvider.of(file));
-      return EntraTokenClients.clientCredentials("entra-workload-identity:" + client, settings, assertion);
+      return clientCredentials("entra-workload-identity:" + client, authority, tenant, assertion);
     }
   }
 }

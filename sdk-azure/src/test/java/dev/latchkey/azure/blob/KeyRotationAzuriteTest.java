@@ -11,6 +11,7 @@ import dev.latchkey.storage.Exchange;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.testkit.AzuriteServer;
+import dev.latchkey.testkit.Canary;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.Test;
 class KeyRotationAzuriteTest {
 
   private static final String ACCOUNT = "rotation1";
-  private static final String PRIMARY = "cHJpbWFyeS1rZXktb2YtdGhlLXJvdGF0aW9uLWFjY291bnQ=";
-  private static final String SECONDARY = "c2Vjb25kYXJ5LWtleS1vZi10aGUtcm90YXRpb24tYWNjb3VudA==";
-  private static final String REVOKED = "cmV2b2tlZC1rZXktbm8tbG9uZ2VyLWFjY2VwdGVk";
+  private static final String PRIMARY = Canary.base64Key("rotation-primary");
+  private static final String SECONDARY = Canary.base64Key("rotation-secondary");
+  private static final String REVOKED = Canary.base64Key("rotation-revoked");
   private static AzuriteServer azurite;
   private static OkHttpClient client;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.latchkey.auth.OAuthErrorException;
 import dev.latchkey.azure.testing.EntraTestIssuer;
@@ -13,6 +14,7 @@ import dev.latchkey.credentials.ClientCertificate;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.testkit.Canary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -39,6 +41,8 @@ class EntraClientCredentialsTest {
 
   private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
   private static final String CLIENT = "3f2a1b0c-1111-2222-3333-444455556666";
+  private static final String APP_SECRET = Canary.secret("entra-app-secret");
+  private static final String WRONG_SECRET = Canary.secret("entra-wrong-secret");
 
   private static EntraTestIssuer issuer;
   private static HeldCertificate rsa;
@@ -50,6 +54,10 @@ class EntraClientCredentialsTest {
   static void startIssuer() {
     issuer = EntraTestIssuer.start(TENANT, Duration.ofHours(1));
     rsa = new HeldCertificate.Builder().rsa2048().commonName("client-one").build();
+    // The certificate's private key is a private_key_jwt secret. List its full PEM lines but the
+    // first, which starts with the ASN.1 header every 2048-bit RSA key shares.
+    rsa.privateKeyPkcs8Pem().lines().filter(line -> !line.startsWith("-----")).skip(1)
+        .filter(line -> line.length() == 64).forEach(Canary::record);
   }
 
   @AfterAll
@@ -62,7 +70,7 @@ class EntraClientCredentialsTest {
     CredentialProvider<AccessToken> provider = ClientSecretCredentials.builder()
         .tenantId(TENANT)
         .clientId(CLIENT)
-        .clientSecret(SecretValue.of("app-secret"))
+        .clientSecret(SecretValue.of(APP_SECRET))
         .authorityHost(issuer.authorityHost())
         .build();
 
@@ -71,7 +79,7 @@ class EntraClientCredentialsTest {
     Map<String, String> form = issuer.takeForm();
     assertThat(form).containsEntry("grant_type", "client_credentials")
         .containsEntry("client_id", CLIENT)
-        .containsEntry("client_secret", "app-secret")
+        .containsEntry("client_secret", APP_SECRET)
         .containsEntry("scope", "https://storage.azure.com/.default");
     assertThat(provider.name()).isEqualTo("entra-client-secret:" + CLIENT);
     assertThat(JwtParts.decode(token.token().reveal()).claims())
@@ -82,7 +90,7 @@ class EntraClientCredentialsTest {
   @Test
   void clientSecretRequestGoesToV2TokenPath() {
     ClientSecretCredentials.builder().tenantId(TENANT).clientId(CLIENT)
-        .clientSecret(SecretValue.of("app-secret")).authorityHost(issuer.authorityHost()).build().fetch();
+        .clientSecret(SecretValue.of(APP_SECRET)).authorityHost(issuer.authorityHost()).build().fetch();
 
     assertThat(issuer.takeRequest().getPath()).isEqualTo("/" + TENANT + "/oauth2/v2.0/token");
   }
@@ -221,10 +229,12 @@ class EntraClientCredentialsTest {
           .build());
       server.start(InetAddress.getLoopbackAddress(), 0);
 
-      assertThatThrownBy(() -> secretProvider(server).fetch())
-          .isInstanceOf(OAuthErrorException.class)
+      Throwable rejected = catchThrowable(() -> secretProvider(server).fetch());
+      Canary.recordException(rejected);
+
+      assertThat(rejected).isInstanceOf(OAuthErrorException.class)
           .hasMessageContaining("invalid_client")
-          .hasMessageNotContaining("wrong-secret");
+          .hasMessageNotContaining(Canary.MARKER);
     }
   }
 
@@ -246,7 +256,7 @@ class EntraClientCredentialsTest {
 
   private static CredentialProvider<AccessToken> secretProvider(MockWebServer server) {
     return ClientSecretCredentials.builder().tenantId(TENANT).clientId(CLIENT)
-        .clientSecret(SecretValue.of("wrong-secret"))
+        .clientSecret(SecretValue.of(WRONG_SECRET))
         .authorityHost(URI.create("http://127.0.0.1:" + server.getPort()))
         .build();
   }

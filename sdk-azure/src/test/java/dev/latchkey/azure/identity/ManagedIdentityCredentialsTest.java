@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.latchkey.azure.testing.ImdsDispatcher;
 import dev.latchkey.azure.testing.RecordingSleeper;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.testkit.Canary;
 import dev.latchkey.testkit.FakeClock;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class ManagedIdentityCredentialsTest {
 
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+  private static final String IMDS_TOKEN = Canary.secret("imds-access-token");
 
   private final MockWebServer server = new MockWebServer();
   private final FakeClock clock = FakeClock.at(START);
@@ -108,8 +111,27 @@ class ManagedIdentityCredentialsTest {
 
     AccessToken token = builder().environment(Map.of()).callTimeout(Duration.ofMillis(500)).build().fetch();
 
-    assertThat(token.token().reveal()).isEqualTo("t");
+    assertThat(token.token().reveal()).isEqualTo(IMDS_TOKEN);
     assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void malformedTokenResponsesHideToken() {
+    server.enqueue(new MockResponse.Builder()
+        .body("{\"access_token\":\"" + IMDS_TOKEN + "\",\"expires_in\":\"soon\",\"token_type\":\"Bearer\"}").build());
+    server.enqueue(new MockResponse.Builder().body("{\"access_token\":\"" + IMDS_TOKEN + "\",\"expires_in\":").build());
+    CredentialProvider<AccessToken> provider =
+        builder().environment(Map.of()).maxRetryDuration(Duration.ZERO).build();
+
+    for (int response = 0; response < 2; response++) {
+      Throwable failure = catchThrowable(provider::fetch);
+      Canary.recordException(failure);
+
+      assertThat(failure).as("failure for response #%d", response).isNotNull();
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        assertThat(String.valueOf(cause.getMessage())).doesNotContain(Canary.MARKER);
+      }
+    }
   }
 
   @Test
@@ -194,7 +216,7 @@ class ManagedIdentityCredentialsTest {
 
   private static MockResponse tokenResponse() {
     return new MockResponse.Builder()
-        .body("{\"access_token\":\"t\",\"expires_in\":\"3600\",\"token_type\":\"Bearer\"}")
+        .body("{\"access_token\":\"" + IMDS_TOKEN + "\",\"expires_in\":\"3600\",\"token_type\":\"Bearer\"}")
         .build();
   }
 }

@@ -12,6 +12,7 @@ import dev.latchkey.credentials.CredentialException;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.SasToken;
 import dev.latchkey.credentials.SharedKey;
+import dev.latchkey.testing.Canaries;
 import dev.latchkey.testing.FakeClock;
 import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.ManualScheduler;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileCredentialProviderTest {
 
-  private static final String CANARY = "canary-7f3a9c-file-secret";
+  private static final String CANARY = Canaries.secret("file-credential");
 
   @TempDir
   Path directory;
@@ -138,6 +139,7 @@ class FileCredentialProviderTest {
     assertThat(served).isSameAs(good);
     assertThat(provider.lastError()).hasValueSatisfying(error -> {
       assertThat(error.getMessage()).startsWith("Invalid JSON in credential file " + file + " at line 1");
+      Canaries.recordException(error);
       assertThat(error.getMessage()).doesNotContain(CANARY);
       assertThat(error.getCause()).isNull();
       assertThat(error.isRetryable()).isTrue();

@@ -31,8 +31,8 @@ public final class UriEncoding {
   /**
    * Encodes an object key for the path of an S3 URL. A {@code /} between two non-empty segments stays
    * a separator; a {@code /} next to an empty segment (a leading or trailing slash, or {@code //}) is
-   * sent as {@code %2F}, because HTTP servers such as Jetty merge repeated slashes and would store
-   * the object under another key.
+   * sent as {@code %2F}, because servers and proxies that merge repeated slashes in paths (Apache
+   * httpd's {@code MergeSlashes}, nginx's {@code merge_slashes}) would address another key.
    */
   public static String encodeObjectKey(String key) {
     ByteBuf out = new ByteBuf(key.length() + 16);
