@@ -45,9 +45,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * OkHttp call whose SigV4 headers were computed once in setup (the floor: no signing, no policy); and
  * the AWS SDK v2 {@link S3Client}. All three read the same object from the same server.
  *
- * <p>The bare call sends the same request as the client: the same OkHttp client, the same headers
- * in the same order, signed by {@link SigV4Signer#forS3} as the client's backend signs. It fails on
- * any status but 200, so an expired signature cannot pass for a fast call.
+ * <p>The bare call sends the same request as the client, with the same headers in the same order,
+ * because it is signed by {@link SigV4Signer#forS3} as the client's backend signs. Both use one
+ * OkHttp connection pool. The bare call fails on any status but 200, so an expired signature cannot
+ * pass for a fast call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

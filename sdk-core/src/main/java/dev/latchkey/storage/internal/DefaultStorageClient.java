@@ -51,7 +51,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultStorageClient.class);
 
-  /** The largest array length every JVM allows. */
+  /** The largest array length the JDK itself allocates, because some JVMs reject longer arrays. */
   private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   private final WorkloadIdentity identity;

@@ -12,10 +12,10 @@ import java.time.format.DateTimeParseException;
  * Parses HTTP dates such as the {@code Last-Modified} and {@code Date} headers of S3 responses.
  *
  * <p>S3 and S3-compatible stores send the IMF-fixdate form of RFC 9110 ({@code Fri, 04 Dec 2026
- * 22:54:46 GMT}), which is read here by position. On the StorageClient benchmark's {@code get},
- * {@link DateTimeFormatter#RFC_1123_DATE_TIME} took about 4 µs of the client's CPU time per call.
- * Any other text goes to that formatter, so the accepted forms and the exceptions are the
- * formatter's. Thread-safe.
+ * 22:54:46 GMT}), which is read here by position, because {@link
+ * DateTimeFormatter#RFC_1123_DATE_TIME} took about 4 µs per call in a profile of the StorageClient
+ * benchmark's {@code get} (2 shared cores under load). Any other text goes to that formatter, so
+ * the accepted forms and the exceptions are the formatter's. Thread-safe.
  */
 public final class HttpDates {
 
