@@ -81,7 +81,11 @@ public interface StorageClient extends AutoCloseable {
    */
   URI presign(PresignRequest request);
 
-  /** Closes the backend. */
+  /**
+   * Closes the backend. Calling it again does nothing. After it, every operation except {@link
+   * #identity()} throws {@link IllegalStateException} before the policy, the credentials or the
+   * network are used, and so does a listing stream consumed after the close.
+   */
   @Override
   void close();
 }

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ public final class DefaultStorageClient implements StorageClient {
   private final Map<String, String> context;
   private final AuditStamper stamper;
   private final Sleeper sleeper;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   public DefaultStorageClient(WorkloadIdentity identity, AccessPolicy policy, List<AuditSink> sinks,
       StorageBackend backend, RetryPolicy retryPolicy, InstantSource clock, Map<String, String> context) {
@@ -90,6 +92,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public byte[] getBytes(ObjectRef ref) {
+    ensureOpen();
     try (ObjectContent content = get(ref); InputStream stream = content.stream()) {
       long expected = content.metadata().size();
       if (expected >= 0 && expected <= MAX_ARRAY_LENGTH) {
@@ -111,12 +114,14 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public ObjectContent get(ObjectRef ref, ByteRange range) {
+    ensureOpen();
     Operation operation = Operation.object(Action.READ, resourceOf(ref), true);
     return execute(operation, request(operation), listener -> backend.get(ref, range, listener));
   }
 
   @Override
   public ObjectMetadata getToFile(ObjectRef ref, Path target) {
+    ensureOpen();
     Objects.requireNonNull(target, "target");
     Path directory = target.toAbsolutePath().getParent();
     Path temporary = createTemporaryFile(directory, target);
@@ -139,6 +144,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType) {
+    ensureOpen();
     Objects.requireNonNull(body, "body");
     Operation operation = Operation.object(Action.WRITE, resourceOf(ref), body.isRepeatable());
     AccessRequest.Builder request = request(operation).size(Math.max(body.contentLength(), 0))
@@ -148,6 +154,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public void delete(ObjectRef ref) {
+    ensureOpen();
     Operation operation = Operation.object(Action.DELETE, resourceOf(ref), true);
     execute(operation, request(operation), listener -> {
       backend.delete(ref, listener);
@@ -157,6 +164,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public ObjectMetadata head(ObjectRef ref) {
+    ensureOpen();
     Operation operation = Operation.object(Action.READ, resourceOf(ref), true);
     return execute(operation, request(operation), listener -> backend.head(ref, listener));
   }
@@ -168,11 +176,13 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public Stream<ListPage> listPages(ListRequest first) {
+    ensureOpen();
     Objects.requireNonNull(first, "request");
     return PageIterator.stream(first, this::listPage);
   }
 
   private ListPage listPage(ListRequest request) {
+    ensureOpen();
     String resource = backend.containerResource(request.container()) + "/" + request.prefix();
     Operation operation = Operation.object(Action.LIST, resource, true);
     return execute(operation, request(operation), listener -> backend.list(request, listener));
@@ -180,6 +190,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public URI presign(PresignRequest request) {
+    ensureOpen();
     Objects.requireNonNull(request, "request");
     Operation operation = Operation.object(Action.forPresign(request.method()), resourceOf(request.ref()), false);
     authorize(operation, request(operation));
@@ -188,7 +199,17 @@ public final class DefaultStorageClient implements StorageClient {
 
   @Override
   public void close() {
-    backend.close();
+    if (closed.compareAndSet(false, true)) {
+      backend.close();
+    }
+  }
+
+  /** Rejects a call on a closed client before the policy, the credentials or the network are used. */
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("StorageClient for identity '" + identity.name()
+          + "' is closed; build a new one with StorageClient.builder()");
+    }
   }
 
   private <T> T execute(Operation operation, AccessRequest.Builder request, Function<ExchangeAuditor, T> call) {

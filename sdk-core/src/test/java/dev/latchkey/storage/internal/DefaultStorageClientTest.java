@@ -14,6 +14,9 @@ import dev.latchkey.policy.Action;
 import dev.latchkey.policy.Binding;
 import dev.latchkey.policy.Role;
 import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ByteRange;
+import dev.latchkey.storage.ListPage;
+import dev.latchkey.storage.ListRequest;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
@@ -28,9 +31,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -256,6 +262,54 @@ class DefaultStorageClientTest {
     List<AuditEvent> requests = audit.events(EventType.STORAGE_REQUEST);
     assertThat(requests).hasSize(1);
     assertThat(((StorageRequestEvent) requests.get(0)).errorMessage()).contains("no credential");
+  }
+
+  @Test
+  void closedClientRejectsEveryOperation() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    backend.objects.put(ref, new byte[] {1});
+    client.close();
+    Map<String, ThrowingCallable> operations = new LinkedHashMap<>();
+    operations.put("getBytes", () -> client.getBytes(ref));
+    operations.put("get", () -> client.get(ref));
+    operations.put("get range", () -> client.get(ref, ByteRange.from(0)));
+    operations.put("getToFile", () -> client.getToFile(ref, Path.of("unused.bin")));
+    operations.put("put bytes", () -> client.put(ref, new byte[] {2}, "text/plain"));
+    operations.put("put body", () -> client.put(ref, ObjectBody.ofBytes(new byte[] {2}), "text/plain"));
+    operations.put("delete", () -> client.delete(ref));
+    operations.put("head", () -> client.head(ref));
+    operations.put("list", () -> client.list("reports", "exports/"));
+    operations.put("listPages", () -> client.listPages(ListRequest.of("reports", "exports/")));
+    operations.put("presign", () -> client.presign(
+        new PresignRequest(ref, PresignRequest.Method.GET, Duration.ofMinutes(5))));
+
+    operations.forEach((name, operation) -> assertThatThrownBy(operation)
+        .as(name)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed"));
+
+    assertThat(backend.calls.get()).isZero();
+    assertThat(audit.events()).isEmpty();
+  }
+
+  @Test
+  void listStreamFailsAfterClose() {
+    backend.objects.put(ObjectRef.of("reports", "exports/a.txt"), new byte[] {1});
+    Stream<ListPage.ObjectSummary> listing = client.list("reports", "exports/");
+    client.close();
+
+    assertThatThrownBy(() -> listing.toList())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed");
+    assertThat(backend.calls.get()).isZero();
+  }
+
+  @Test
+  void closeIsIdempotent() {
+    client.close();
+    client.close();
+
+    assertThat(backend.closes.get()).isEqualTo(1);
   }
 
   /** A client whose policy allows reading only. */

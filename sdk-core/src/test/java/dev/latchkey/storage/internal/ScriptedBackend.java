@@ -36,6 +36,7 @@ class ScriptedBackend implements StorageBackend {
   final Map<ObjectRef, byte[]> objects = new ConcurrentHashMap<>();
   final Deque<StorageException> failures = new ArrayDeque<>();
   final AtomicInteger calls = new AtomicInteger();
+  final AtomicInteger closes = new AtomicInteger();
   /** Sizes that {@code get} reports in place of the stored length, as a server might announce. */
   final Map<ObjectRef, Long> announcedSizes = new ConcurrentHashMap<>();
   final List<ListRequest> listRequests = new ArrayList<>();
@@ -145,5 +146,10 @@ class ScriptedBackend implements StorageBackend {
 
   private static ObjectMetadata metadata(ObjectRef ref, byte[] bytes) {
     return new ObjectMetadata(ref, bytes.length, "\"etag\"", "text/plain", null, Map.of());
+  }
+
+  @Override
+  public void close() {
+    closes.incrementAndGet();
   }
 }
