@@ -56,6 +56,11 @@ public interface StorageClient extends AutoCloseable {
   /**
    * Uploads an object from bytes, a file or a stream. The call returns only once the service has
    * stored all of it; when it fails, nothing is left committed under the key by this call.
+   *
+   * @param contentType the media type sent as {@code Content-Type}, or {@code null} for the
+   *     backend's default; printable ASCII characters and tabs only
+   * @throws IllegalArgumentException if {@code contentType} contains a control character (such as CR
+   *     or LF) or a character outside ASCII, before the policy is checked or anything is sent
    */
   ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType);
 

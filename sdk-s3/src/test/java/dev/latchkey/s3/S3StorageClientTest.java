@@ -99,6 +99,21 @@ class S3StorageClientTest {
   }
 
   @Test
+  void contentTypeWithLineBreakIsRejected() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/injected.txt");
+    long requestsBefore = AUDIT.events(EventType.STORAGE_REQUEST).size();
+
+    assertThatThrownBy(() -> storage.put(ref, new byte[] {1}, "text/plain\r\nX-Amz-Meta-Injected: yes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid contentType")
+        .hasMessageContaining("U+000D")
+        .hasMessageNotContaining("Unexpected char");
+
+    assertThat(AUDIT.events(EventType.STORAGE_REQUEST)).hasSize((int) requestsBefore);
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  @Test
   void deniedWriteStoresNothing() {
     ObjectRef outside = ObjectRef.of("reports", "finance/salaries.csv");
 

@@ -146,6 +146,7 @@ public final class DefaultStorageClient implements StorageClient {
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType) {
     ensureOpen();
     Objects.requireNonNull(body, "body");
+    HeaderValues.checkNotSecret("contentType", contentType);
     Operation operation = Operation.object(Action.WRITE, resourceOf(ref), body.isRepeatable());
     AccessRequest.Builder request = request(operation).size(Math.max(body.contentLength(), 0))
         .contentType(contentType == null ? "" : contentType);

@@ -312,6 +312,34 @@ class DefaultStorageClientTest {
     assertThat(backend.closes.get()).isEqualTo(1);
   }
 
+  @Test
+  void contentTypeWithLineBreakIsRejected() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+
+    assertThatThrownBy(() -> client.put(ref, new byte[] {1}, "text/plain\r\nX-Injected: yes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid contentType 'text/plain\\u000D\\u000AX-Injected: yes'")
+        .hasMessageContaining("U+000D at index 10")
+        .hasMessageContaining("printable ASCII");
+    assertThat(backend.calls.get()).isZero();
+    assertThat(audit.events()).isEmpty();
+  }
+
+  @Test
+  void contentTypeCharacterRangeIsChecked() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+
+    client.put(ref, new byte[] {1}, "text/plain;\tcharset=\"utf-8\"; x=~");
+
+    for (String invalid : List.of("text/plain\u0000", "text/plain\u007f", "text/plain; name=é", "text/\u2028x")) {
+      assertThatThrownBy(() -> client.put(ref, new byte[] {1}, invalid))
+          .as(invalid)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Invalid contentType");
+    }
+    assertThat(backend.calls.get()).isEqualTo(1);
+  }
+
   /** A client whose policy allows reading only. */
   private final class PolicyReadOnly {
     final DefaultStorageClient client = new DefaultStorageClient(EXPORTER,
