@@ -1,8 +1,8 @@
 package dev.latchkey.azure.identity;
 
 import dev.latchkey.auth.ClientAuthentication;
-import dev.latchkey.auth.TokenFileProvider;
 import dev.latchkey.azure.internal.identity.AzureEnvironment;
+import dev.latchkey.azure.internal.identity.FederatedTokenFile;
 import dev.latchkey.azure.internal.identity.RequiredOptions;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialProvider;
@@ -88,8 +88,10 @@ public final class WorkloadIdentityCredentials {
 
       HttpUrl authority = authorityHost() != null ? authorityHost()
           : env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD);
+      String fileSetting = tokenFile != null ? "WorkloadIdentityCredentials.builder().tokenFile(...)"
+          : AzureEnvironment.AZURE_FEDERATED_TOKEN_FILE;
       ClientAuthentication assertion =
-          ClientAuthentication.clientAssertion(client, TokenFileProvider.of(file));
+          ClientAuthentication.clientAssertion(client, new FederatedTokenFile(file, fileSetting));
       return clientCredentials("entra-workload-identity:" + client, authority, tenant, assertion);
     }
   }

@@ -94,6 +94,32 @@ class DefaultAzureCredentialsTest {
   }
 
   @Test
+  void missingFederatedTokenFileSaysWhatToSet() {
+    Path missing = folder.resolve("azure-identity-token");
+    Map<String, String> env = authority();
+    env.putAll(Map.of("AZURE_TENANT_ID", TENANT, "AZURE_CLIENT_ID", CLIENT,
+        "AZURE_FEDERATED_TOKEN_FILE", missing.toString()));
+    CredentialProvider<AccessToken> provider = WorkloadIdentityCredentials.builder().environment(env).build();
+
+    assertThatThrownBy(provider::fetch)
+        .isInstanceOf(CredentialNotConfiguredException.class)
+        .hasMessageContaining("Federated token file " + missing + " does not exist")
+        .hasMessageContaining("AZURE_FEDERATED_TOKEN_FILE names it")
+        .hasMessageContaining("projected service account token");
+  }
+
+  @Test
+  void missingTokenFileNamesBuilderSetting() {
+    Path missing = folder.resolve("token");
+    CredentialProvider<AccessToken> provider = WorkloadIdentityCredentials.builder()
+        .environment(authority()).tenantId(TENANT).clientId(CLIENT).tokenFile(missing).build();
+
+    assertThatThrownBy(provider::fetch)
+        .isInstanceOf(CredentialNotConfiguredException.class)
+        .hasMessageContaining("tokenFile(...) names it");
+  }
+
+  @Test
   void managedIdentityUsesAzureClientId() throws Exception {
     try (MockWebServer imds = new MockWebServer()) {
       imds.setDispatcher(new ImdsDispatcher());

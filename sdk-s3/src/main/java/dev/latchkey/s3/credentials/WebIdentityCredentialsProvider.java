@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -106,6 +107,11 @@ public final class WebIdentityCredentialsProvider implements CredentialProvider<
         throw new CredentialException("Web identity token file '" + tokenFile + "' is empty", true);
       }
       return token;
+    } catch (NoSuchFileException e) {
+      throw new CredentialException("Web identity token file '" + tokenFile + "' does not exist. tokenFile(...)"
+          + " names it, or AWS_WEB_IDENTITY_TOKEN_FILE in the default chain, and the platform writes it: on"
+          + " Amazon EKS, IAM roles for service accounts mount a projected service account token and set"
+          + " AWS_WEB_IDENTITY_TOKEN_FILE to its path. Check that the setting names that file.", e, true);
     } catch (IOException e) {
       throw new CredentialException(
           "Cannot read the web identity token file '" + tokenFile + "': " + e.getMessage(), e, true);

@@ -180,4 +180,18 @@ class WebIdentityCredentialsProviderTest {
         .isInstanceOfSatisfying(CredentialException.class, e -> assertThat(e.isRetryable()).isTrue())
         .hasMessageContaining("AssumeRoleWithWebIdentity");
   }
+
+  @Test
+  void missingTokenFileSaysWhatToSet(@TempDir Path folder) {
+    Path missing = folder.resolve("serviceaccount/token");
+    WebIdentityCredentialsProvider provider = provider().tokenFile(missing).build();
+
+    assertThatThrownBy(provider::fetch)
+        .isInstanceOf(CredentialException.class)
+        .hasMessageContaining("'" + missing + "' does not exist")
+        .hasMessageContaining("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .hasMessageContaining("tokenFile(...)")
+        .hasMessageContaining("projected service account token");
+    assertThat(sts.issued()).isEmpty();
+  }
 }
