@@ -8,7 +8,10 @@ import java.util.Optional;
  * A token request failed without an OAuth 2.0 error response: a timeout, a reset connection, an
  * HTTP 5xx or 429, an unexpected status, or a response that is not a valid token response.
  *
- * <p>{@link #isRetryable()} is true for timeouts, I/O failures, 5xx, 429 and cut-off bodies. When
+ * <p>{@link #isRetryable()} is true for timeouts, I/O failures, 5xx, 429 and cut-off bodies, with
+ * one exception. When the client authenticates with a TLS certificate ({@code tls_client_auth}), a
+ * TLS failure, reset connection or broken pipe is not retryable, because the server may have
+ * rejected the certificate, and the message names that cause. When
  * the server sent {@code Retry-After}, {@link #retryAfter()} is the delay it requested, so a caller
  * can wait at least that long. The message names the endpoint URL, never a secret or a token.
  *

@@ -95,7 +95,9 @@ public final class MutualTlsTokenEndpoint implements AutoCloseable {
       return thread;
     });
     this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    server.setHttpsConfigurator(new ClientCertificateRequired(serverContext(serverCertificate)));
+    TrustManager clientCertificates = builder.checkChainInHandshake
+        ? clientTrust.trustManager() : ClientCertificateChecks.anyClientCertificate();
+    server.setHttpsConfigurator(new ClientCertificateRequired(serverContext(serverCertificate, clientCertificates)));
     server.setExecutor(executor);
     server.createContext("/token", this::handle);
     server.start();
@@ -208,13 +210,14 @@ public final class MutualTlsTokenEndpoint implements AutoCloseable {
     return new TokenReply(400, body.toString());
   }
 
-  private static SSLContext serverContext(HeldCertificate serverCertificate) throws GeneralSecurityException {
+  private static SSLContext serverContext(HeldCertificate serverCertificate, TrustManager clientCertificates)
+      throws GeneralSecurityException {
     HandshakeCertificates server = new HandshakeCertificates.Builder()
         .heldCertificate(serverCertificate)
         .build();
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(new KeyManager[] {server.keyManager()},
-        new TrustManager[] {ClientCertificateChecks.anyClientCertificate()}, null);
+        new TrustManager[] {clientCertificates}, null);
     return context;
   }
 
@@ -258,6 +261,7 @@ public final class MutualTlsTokenEndpoint implements AutoCloseable {
     private OidcIssuer issuer;
     private List<String> audience = List.of(Sandbox.STS_AUDIENCE);
     private final Map<String, Registration> clients = new LinkedHashMap<>();
+    private boolean checkChainInHandshake;
 
     private Builder() {}
 
@@ -285,6 +289,18 @@ public final class MutualTlsTokenEndpoint implements AutoCloseable {
      */
     public Builder tlsClientAuth(String clientId, String subjectDn) {
       clients.put(requireClientId(clientId), new Registration(new X500Principal(subjectDn), null));
+      return this;
+    }
+
+    /**
+     * Makes the TLS handshake reject a client certificate that does not chain to this endpoint's
+     * authority, as servers do that check {@code tls_client_auth} certificates in the TLS layer. The
+     * client then gets no HTTP response at all, and a self-signed certificate can no longer be used.
+     * By default the handshake accepts any certificate and the token request gets 401
+     * {@code invalid_client}.
+     */
+    public Builder checkChainInHandshake() {
+      this.checkChainInHandshake = true;
       return this;
     }
 

@@ -9,7 +9,9 @@ import dev.latchkey.auth.TokenEndpointException;
 import dev.latchkey.credentials.AccessToken;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketException;
 import java.net.URI;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,6 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -100,10 +104,49 @@ public final class TokenEndpointClient {
   }
 
   private TokenEndpointException ioFailure(String url, IOException e) {
-    String reason = e instanceof InterruptedIOException ? "timed out" : "failed";
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (presentsCertificate() && mayBeCertificateRejection(e)) {
+      return new TokenEndpointException("Token request to " + url + " failed in or right after the TLS handshake ("
+          + detail + "): the server may have rejected the client certificate of client '" + clientId() + "' ("
+          + method() + "). Check that the certificate is the one registered for the client, chains to a"
+          + " certificate authority the server trusts, and has not expired; the request is not retried",
+          e, false, 0, null);
+    }
+    String reason = e instanceof InterruptedIOException ? "timed out" : "failed";
     return new TokenEndpointException("Token request to " + url + " " + reason + " (" + detail
         + "); it may succeed if tried again", e, true, 0, null);
+  }
+
+  private boolean presentsCertificate() {
+    return authentication != null && authentication.tlsCertificate().isPresent();
+  }
+
+  /**
+   * Returns whether a failure looks like a server that ended the TLS handshake because of the client
+   * certificate: a TLS error other than the client's own check of the server certificate, or a reset
+   * connection or broken pipe. With TLS 1.3 the client finishes its side of the handshake before the
+   * server checks the certificate, so the rejection often shows up only as a broken pipe on the first
+   * write.
+   *
+   * <p>NOTE: a connection reset by a proxy or load balancer just after the handshake looks the same
+   * and is then not retried either.
+   */
+  private static boolean mayBeCertificateRejection(IOException e) {
+    if (e instanceof SSLException) {
+      return !causedByServerCertificateCheck(e);
+    }
+    String message = e.getMessage();
+    return e instanceof SocketException && message != null
+        && (message.contains("Broken pipe") || message.contains("Connection reset"));
+  }
+
+  private static boolean causedByServerCertificateCheck(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CertificateException || cause instanceof SSLPeerUnverifiedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private RuntimeException errorFor(Response response, byte[] body, String url) {
