@@ -17,12 +17,14 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -64,7 +66,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  */
 public final class LatchkeyExecutionInterceptor implements ExecutionInterceptor {
 
+  private static final String CREDENTIAL_PREFIX = "Credential=";
   private static final ExecutionAttribute<Decided> DECIDED = new ExecutionAttribute<>("latchkey.decided");
+  private static final ExecutionAttribute<Sent> SENT = new ExecutionAttribute<>("latchkey.sent");
 
   private final WorkloadIdentity identity;
   private final AccessPolicy policy;
@@ -126,6 +130,15 @@ public final class LatchkeyExecutionInterceptor implements ExecutionInterceptor 
     throw new AccessDeniedException(described, PolicyDecision.deniedByDefault(Action.WRITE));
   }
 
+  /**
+   * Records the access key id and the body length of the signed request, which the events after
+   * the exchange report. A request that fails before it is signed has neither.
+   */
+  @Override
+  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    attributes.putAttribute(SENT, new Sent(accessKeyId(context.httpRequest()), bodyLength(context.requestBody())));
+  }
+
   /** Writes a successful {@code storage.request} event. */
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
@@ -135,7 +148,7 @@ public final class LatchkeyExecutionInterceptor implements ExecutionInterceptor 
     }
     int status = context.httpResponse().statusCode();
     String requestId = context.httpResponse().firstMatchingHeader("x-amz-request-id").orElse(null);
-    auditSink.write(event(decided, context.httpRequest())
+    auditSink.write(event(decided, context.httpRequest(), attributes.getAttribute(SENT))
         .response(status, null, requestId)
         .outcome(EventOutcome.SUCCESS)
         .build());
@@ -153,14 +166,14 @@ public final class LatchkeyExecutionInterceptor implements ExecutionInterceptor 
         ? service.awsErrorDetails().errorCode() : null;
     String requestId = context.exception() instanceof AwsServiceException service ? service.requestId() : null;
     SdkHttpRequest httpRequest = context.httpRequest().orElse(null);
-    auditSink.write(event(decided, httpRequest)
+    auditSink.write(event(decided, httpRequest, attributes.getAttribute(SENT))
         .response(status, errorCode, requestId)
         .outcome(EventOutcome.FAILURE)
         .errorMessage(context.exception().getMessage())
         .build());
   }
 
-  private StorageRequestEvent.Builder event(Decided decided, SdkHttpRequest httpRequest) {
+  private StorageRequestEvent.Builder event(Decided decided, SdkHttpRequest httpRequest, Sent sent) {
     Resource resource = decided.target().resource();
     return StorageRequestEvent.builder()
         .stamp(stamper.next())
@@ -168,8 +181,38 @@ public final class LatchkeyExecutionInterceptor implements ExecutionInterceptor 
         .target(decided.target().action().name(), "s3://" + resource.container() + "/" + resource.key())
         .request(httpRequest == null ? "UNKNOWN" : httpRequest.method().name(),
             httpRequest == null ? null : httpRequest.getUri().toString())
+        .bytes(sent == null ? 0 : sent.bodyLength(), 0)
+        .credential(sent == null ? null : sent.accessKeyId(), null)
         .duration(Duration.between(decided.start(), clock.instant()))
         .policyRule(decided.rule());
+  }
+
+  /**
+   * Returns the length of the payload the caller passed, 0 without a body or when the length is
+   * unknown. This is the object's size, not the bytes on the wire, which also count the aws-chunked
+   * framing when the SDK streams the body with chunk signatures or a trailing checksum.
+   */
+  private static long bodyLength(Optional<RequestBody> body) {
+    return body.flatMap(RequestBody::optionalContentLength).orElse(0L);
+  }
+
+  /**
+   * Returns the access key id from the {@code Credential=} of a signed request's SigV4 {@code
+   * Authorization} header, or {@code null} when the request is missing or not signed that way. Only
+   * the part before the first {@code /} is taken, which is never secret.
+   */
+  static String accessKeyId(SdkHttpRequest httpRequest) {
+    if (httpRequest == null) {
+      return null;
+    }
+    String authorization = httpRequest.firstMatchingHeader("Authorization").orElse("");
+    int start = authorization.indexOf(CREDENTIAL_PREFIX);
+    if (start < 0) {
+      return null;
+    }
+    start += CREDENTIAL_PREFIX.length();
+    int end = authorization.indexOf('/', start);
+    return end > start ? authorization.substring(start, end) : null;
   }
 
   /** Returns what the call touches, in the order the policy checks it; empty for other operations. */
@@ -217,6 +260,9 @@ public final class LatchkeyExecutionInterceptor implements ExecutionInterceptor 
   }
 
   private record Decided(Target target, String rule, Instant start) {}
+
+  /** The access key id (or {@code null}) and the payload length of the signed request. */
+  private record Sent(String accessKeyId, long bodyLength) {}
 
   /** Builder for {@link LatchkeyExecutionInterceptor}; not thread-safe. */
   public static final class Builder {

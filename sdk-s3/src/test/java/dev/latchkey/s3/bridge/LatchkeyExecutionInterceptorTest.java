@@ -26,6 +26,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -84,6 +86,65 @@ class LatchkeyExecutionInterceptorTest {
     assertThat(request.outcome()).isEqualTo(EventOutcome.SUCCESS);
     assertThat(request.statusCode()).isEqualTo(200);
     assertThat(request.method()).isEqualTo("PUT");
+  }
+
+  @Test
+  void requestEventHasBodySizeAndKeyId() {
+    client.putObject(request -> request.bucket("reports").key("2026/eight.bin").contentType("application/octet-stream"),
+        RequestBody.fromString("12345678"));
+
+    StorageRequestEvent request = (StorageRequestEvent) audit.events(EventType.STORAGE_REQUEST).get(0);
+    assertThat(request.bytesSent()).isEqualTo(8);
+    assertThat(request.credentialId()).isEqualTo(s3.identity());
+  }
+
+  /** With checksums the SDK sends the body aws-chunked with a trailer, so the wire length is longer. */
+  @Test
+  void chunkedUploadEventHasPayloadSize() {
+    try (S3Client chunked = S3Client.builder()
+        .endpointOverride(URI.create(s3.endpoint().toString()))
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.identity(), s3.credential())))
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
+        .overrideConfiguration(config -> config.addExecutionInterceptor(LatchkeyExecutionInterceptor.builder()
+            .identity(WorkloadIdentity.of("billing-exporter"))
+            .policy(POLICY)
+            .auditSink(audit)
+            .build()))
+        .build()) {
+      chunked.putObject(request -> request.bucket("reports").key("2026/chunked.bin").contentType("application/octet-stream"),
+          RequestBody.fromString("12345678"));
+    }
+
+    StorageRequestEvent request = (StorageRequestEvent) audit.events(EventType.STORAGE_REQUEST).get(0);
+    assertThat(request.statusCode()).isEqualTo(200);
+    assertThat(request.bytesSent()).isEqualTo(8);
+  }
+
+  @Test
+  void failedRequestEventHasKeyId() {
+    assertThatThrownBy(() -> client.getObject(request -> request.bucket("reports").key("2026/missing.csv")))
+        .isInstanceOf(NoSuchKeyException.class);
+
+    StorageRequestEvent request = (StorageRequestEvent) audit.events(EventType.STORAGE_REQUEST).get(0);
+    assertThat(request.credentialId()).isEqualTo(s3.identity());
+    assertThat(request.bytesSent()).isZero();
+  }
+
+  @Test
+  void accessKeyIdComesFromAuthorization() {
+    SdkHttpRequest signed = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(URI.create("http://127.0.0.1/b/k"))
+        .putHeader("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260301/us-east-1/s3/aws4_request, "
+            + "SignedHeaders=host;x-amz-date, Signature=abc123")
+        .build();
+    SdkHttpRequest unsigned = signed.toBuilder().removeHeader("Authorization").build();
+    SdkHttpRequest noScope = signed.toBuilder().putHeader("Authorization", "AWS4-HMAC-SHA256 Credential=AKID").build();
+
+    assertThat(LatchkeyExecutionInterceptor.accessKeyId(signed)).isEqualTo("AKIDEXAMPLE");
+    assertThat(LatchkeyExecutionInterceptor.accessKeyId(unsigned)).isNull();
+    assertThat(LatchkeyExecutionInterceptor.accessKeyId(noScope)).isNull();
+    assertThat(LatchkeyExecutionInterceptor.accessKeyId(null)).isNull();
   }
 
   @Test
