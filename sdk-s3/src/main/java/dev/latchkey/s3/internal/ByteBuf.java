@@ -84,8 +84,9 @@ public final class ByteBuf {
   /**
    * Returns whether every character of {@code text} is in {@code [low, high]}, where {@code high} is
    * below 0x8000. The characters are first copied into a reused {@code char[]} by {@link
-   * String#getChars}, which the JVM runs as vector code, because a loop over {@link String#charAt}
-   * checks the string's encoding and bounds at every character and runs about three times slower.
+   * String#getChars}, which the JVM runs as vector code. A loop over {@link String#charAt} checks
+   * the string's encoding and bounds at every character, and took about three times as long for a
+   * 64-character value in a microbenchmark (OpenJDK 17, 2-core AMD EPYC).
    */
   public boolean isInRange(String text, int low, int high) {
     int textLength = text.length();

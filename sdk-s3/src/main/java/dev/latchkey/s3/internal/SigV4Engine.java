@@ -24,7 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
  * headers and query parameters in reused arrays, and reuses one SHA-256 instance per thread for both
  * the hash and the HMAC. Header names are lower-cased once, into bytes, and sorted and compared as
  * bytes. The parts that depend only on the credential and date (the start of the {@code
- * Authorization} value, the credential scope) are written once per credential and date. A version
+ * Authorization} value, the credential scope) are written once per credential and date, and those
+ * that also depend on the second (the start of the string to sign, the first presigning
+ * parameters) once per second. When a request carries the same header name objects as the last one
+ * on the thread, the sorted names and {@code SignedHeaders} are reused. A version
  * built from Strings and Lists reads shorter but allocates several kilobytes per signature. The
  * methods that run per signature are longer than the project's usual 15 lines. Splitting them
  * further would pass half a dozen buffers around, so each step is marked with a comment.
@@ -327,7 +330,7 @@ public final class SigV4Engine {
     String authority = uri.getRawAuthority();
     String path = uri.getRawPath();
     boolean hasQuery = rawQuery != null && !rawQuery.isEmpty();
-    boolean ascii = isAscii(authority) && isAscii(path) && (!hasQuery || isAscii(rawQuery));
+    boolean ascii = isAscii(authority) && (path == ws.asciiPath || isAscii(path)) && (!hasQuery || isAscii(rawQuery));
     ByteBuf out = ws.output;
     out.reset();
     if (ascii) {
@@ -446,10 +449,10 @@ public final class SigV4Engine {
   }
 
   /**
-   * Returns whether the value is one of the payload-hash constants of this class, which are
-   * canonical, by reference: callers that send {@code x-amz-content-sha256} mostly send one of these
-   * (as the chunked upload signer does), and the check of a value's characters costs about as much
-   * as hashing a block.
+   * Returns whether the value is, by reference, one of the payload-hash constants of this class,
+   * which are canonical. Callers that send {@code x-amz-content-sha256} mostly send one of these (as
+   * the chunked upload signer does), and checking the characters of a 64-character value costs
+   * about as much as hashing two SHA-256 blocks.
    */
   static boolean isPayloadHashConstant(String value) {
     return value == EMPTY_SHA256 || value == UNSIGNED_PAYLOAD || value == STREAMING_PAYLOAD;
@@ -530,7 +533,7 @@ public final class SigV4Engine {
 
   /**
    * Compares the names of headers {@code a} and {@code b} as unsigned bytes. Most names differ in
-   * their first 8 bytes, which {@code ws.headerNamePrefix} holds as numbers. Two names with the same
+   * their first 8 bytes, which {@code ws.headerNamePrefix} contains as numbers. Two names with the same
    * prefix are compared byte by byte: names are short, so a plain loop replaces the call to {@link
    * Arrays#compareUnsigned}.
    */
@@ -630,7 +633,7 @@ public final class SigV4Engine {
     ByteBuf out = ws.canonical;
     out.reset();
     out.appendAscii(method).append('\n');
-    writeCanonicalPath(out, rawPath);
+    writeCanonicalPath(ws, out, rawPath);
     out.append('\n');
     writeCanonicalQuery(ws, out);
     out.append('\n');
@@ -640,16 +643,23 @@ public final class SigV4Engine {
     out.appendAscii(payloadHash);
   }
 
-  private void writeCanonicalPath(ByteBuf out, String rawPath) {
+  /**
+   * Writes the canonical path, and records the path in {@code ws.asciiPath} when it came out one
+   * byte per character, which only ASCII characters do (any other takes at least 6 bytes
+   * percent-encoded), so presigning need not scan it again.
+   */
+  private void writeCanonicalPath(SigningWorkspace ws, ByteBuf out, String rawPath) {
     String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
     if (normalizePath) {
       path = PathNormalizer.normalize(path);
     }
+    int start = out.length();
     if (doubleEncodePath) {
       UriEncoding.appendEncoded(out, path, 0, path.length(), true);
     } else {
       UriEncoding.appendPathKeepingEscapes(out, path);
     }
+    ws.asciiPath = out.length() - start == path.length() ? path : null;
   }
 
   private static void writeCanonicalQuery(SigningWorkspace ws, ByteBuf out) {

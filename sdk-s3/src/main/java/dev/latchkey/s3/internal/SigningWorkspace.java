@@ -103,6 +103,9 @@ final class SigningWorkspace {
   SigningKeyCache.SigningKey presignBlockKey;
   long presignBlockSecond = Long.MIN_VALUE;
 
+  /** The last path the canonical path was written from, if it is all ASCII; otherwise null. */
+  String asciiPath;
+
   private SignableRequest.Header cachedDateHeader;
   private long cachedEpochSecond = Long.MIN_VALUE;
   private String cachedAmzDate;
