@@ -2,6 +2,7 @@ package dev.latchkey.s3.internal;
 
 import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AwsCredentials;
+import dev.latchkey.credentials.Credential;
 import dev.latchkey.credentials.CredentialCache;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.s3.SigV4Signer;
@@ -66,6 +67,24 @@ public final class S3Transport {
     this.clock = clock;
   }
 
+  /**
+   * Fetches a credential and checks that it is an {@link AwsCredentials}. The type parameter of a
+   * provider is erased, so a provider of another credential type, passed through {@code
+   * StorageClient.builder().credentials(...)}, would otherwise fail with a ClassCastException.
+   *
+   * @throws IllegalArgumentException if the provider returned another kind of credential
+   */
+  public static AwsCredentials fetchAwsCredentials(CredentialProvider<AwsCredentials> provider) {
+    Credential credential = ((CredentialProvider<?>) provider).fetch();
+    if (credential instanceof AwsCredentials aws) {
+      return aws;
+    }
+    String kind = credential == null ? "null" : credential.getClass().getSimpleName() + " " + credential.id();
+    throw new IllegalArgumentException("Invalid credential " + kind + " from provider '" + provider.name()
+        + "' for S3: SigV4 needs AwsCredentials, such as from WebIdentityCredentialsProvider or"
+        + " AssumeRoleCredentialsProvider");
+  }
+
   /** The body of a request: how it is signed, how OkHttp writes it, and whether it can be sent twice. */
   public interface Body {
     /** Signs the request, adding whatever payload headers this kind of body needs. */
@@ -119,7 +138,7 @@ public final class S3Transport {
       // NOTE: unlike BlobTransport, the request is not signed again when its keys go stale while it
       // waits for a connection. Doing so would also mean rebuilding a chunked body, whose chunk
       // signatures chain from the header signature.
-      AwsCredentials current = credentials.fetch();
+      AwsCredentials current = fetchAwsCredentials(credentials);
       SignableRequest signed = body.sign(signer, request, current, clockSkew.serverTime(clock));
       Attempt attempt = send(signed, body, current, listener);
       if (attempt.response != null) {
