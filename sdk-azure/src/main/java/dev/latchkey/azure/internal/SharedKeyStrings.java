@@ -32,10 +32,17 @@ public final class SharedKeyStrings {
     "Content-Encoding", "Content-Language", "Content-Length", "Content-MD5", "Content-Type", "Date",
     "If-Modified-Since", "If-Match", "If-None-Match", "If-Unmodified-Since", "Range"
   };
+  private static final int CONTENT_ENCODING = 0;
+  private static final int CONTENT_LANGUAGE = 1;
   private static final int CONTENT_LENGTH = 2;
   private static final int CONTENT_MD5 = 3;
   private static final int CONTENT_TYPE = 4;
   private static final int DATE = 5;
+  private static final int IF_MODIFIED_SINCE = 6;
+  private static final int IF_MATCH = 7;
+  private static final int IF_NONE_MATCH = 8;
+  private static final int IF_UNMODIFIED_SINCE = 9;
+  private static final int RANGE = 10;
 
   private SharedKeyStrings() {}
 
@@ -164,15 +171,15 @@ public final class SharedKeyStrings {
   private static int standardSlot(String name) {
     int slot = switch (name.length()) {
       case 4 -> DATE;
-      case 5 -> 10;
-      case 8 -> 7;
+      case 5 -> RANGE;
+      case 8 -> IF_MATCH;
       case 11 -> CONTENT_MD5;
       case 12 -> CONTENT_TYPE;
-      case 13 -> 8;
+      case 13 -> IF_NONE_MATCH;
       case 14 -> CONTENT_LENGTH;
-      case 16 -> name.regionMatches(true, 8, "Encoding", 0, 8) ? 0 : 1;
-      case 17 -> 6;
-      case 19 -> 9;
+      case 16 -> name.regionMatches(true, 8, "Encoding", 0, 8) ? CONTENT_ENCODING : CONTENT_LANGUAGE;
+      case 17 -> IF_MODIFIED_SINCE;
+      case 19 -> IF_UNMODIFIED_SINCE;
       default -> -1;
     };
     if (slot < 0) {
