@@ -221,6 +221,48 @@ class SigV4SignerTest {
     assertThat(signatureOf(second)).isNotEqualTo(signatureOf(first));
   }
 
+  @Test
+  void reusedHeaderLayoutTakesTheNewValues() {
+    // The same name objects in the same order let the signer reuse the sorted names of the last
+    // request; the values, and whether each needs trimming, must still come from the new request.
+    String meta = "X-Amz-Meta-Note";
+    String hash = "x-amz-content-sha256";
+    SignableRequest first = SignableRequest.builder("PUT", URI.create("https://h.example/b/k"))
+        .addHeader(meta, "one").addHeader(hash, SigV4Engine.UNSIGNED_PAYLOAD).build();
+    SignableRequest second = SignableRequest.builder("PUT", URI.create("https://h.example/b/k"))
+        .addHeader(meta, "  two   words ").addHeader(hash, " UNSIGNED-PAYLOAD  x").build();
+    SignableRequest otherNames = get("https://h.example/b/other");
+
+    SigV4Engine.Trace reused = new SigV4Engine.Trace();
+    signer.engine().signHeaders(first, KEYS, TIME, null);
+    signer.engine().signHeaders(second, KEYS, TIME, reused);
+    SigV4Engine.Trace fresh = new SigV4Engine.Trace();
+    signer.engine().signHeaders(otherNames, KEYS, TIME, null);
+    signer.engine().signHeaders(second, KEYS, TIME, fresh);
+
+    assertThat(reused.canonicalRequest).contains("\nx-amz-content-sha256:UNSIGNED-PAYLOAD x\n")
+        .contains("\nx-amz-meta-note:two words\n").isEqualTo(fresh.canonicalRequest);
+    assertThat(reused.signature).isEqualTo(fresh.signature);
+  }
+
+  @Test
+  void reusedPresignLayoutTakesTheNewValues() {
+    String meta = "x-amz-meta-note";
+    SignableRequest first = SignableRequest.builder("GET", URI.create("https://h.example/b/k"))
+        .addHeader(meta, "one").build();
+    SignableRequest second = SignableRequest.builder("GET", URI.create("https://h.example/b/k"))
+        .addHeader(meta, "two").build();
+
+    signer.presign(first, KEYS, TIME, Duration.ofMinutes(5));
+    String reused = signer.presign(second, KEYS, TIME, Duration.ofMinutes(5)).url();
+    signer.presign(get("https://h.example/b/other"), KEYS, TIME, Duration.ofMinutes(5));
+    String fresh = signer.presign(second, KEYS, TIME, Duration.ofMinutes(5)).url();
+    String firstUrl = signer.presign(first, KEYS, TIME, Duration.ofMinutes(5)).url();
+
+    assertThat(reused).isEqualTo(fresh).contains("X-Amz-SignedHeaders=host%3Bx-amz-meta-note&");
+    assertThat(signatureOf(reused)).isNotEqualTo(signatureOf(firstUrl));
+  }
+
   private static String authorization(SigV4Signer signer, AwsCredentials credentials, Instant time) {
     return signer.sign(get("https://h.example/b/k"), credentials, time).firstHeader("Authorization").orElseThrow();
   }

@@ -24,7 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
  * headers and query parameters in reused arrays, and reuses one SHA-256 instance per thread for both
  * the hash and the HMAC. Header names are lower-cased once, into bytes, and sorted and compared as
  * bytes. The parts that depend only on the credential and date (the start of the {@code
- * Authorization} value, the credential scope) are written once per credential and date. A version
+ * Authorization} value, the credential scope) are written once per credential and date, and those
+ * that also depend on the second (the start of the string to sign, the first presigning
+ * parameters) once per second. When a request carries the same header name objects as the last one
+ * on the thread, the sorted names and {@code SignedHeaders} are reused. A version
  * built from Strings and Lists reads shorter but allocates several kilobytes per signature. The
  * methods that run per signature are longer than the project's usual 15 lines. Splitting them
  * further would pass half a dozen buffers around, so each step is marked with a comment.
@@ -47,6 +50,8 @@ public final class SigV4Engine {
   /** Offset of the string to sign in {@code ws.stringToSign}, which follows the 64-byte HMAC inner pad. */
   private static final int STRING_TO_SIGN_START = 64;
   private static final byte[] SIGNATURE_PART = ascii(", Signature=");
+  private static final byte[] SIGNED_HEADERS_NAME = ascii("X-Amz-SignedHeaders");
+  private static final byte[] EXPIRES_NAME = ascii("X-Amz-Expires");
 
   // Lower-case header names that signing looks for; see headerKind.
   private static final byte[] HOST = ascii("host");
@@ -66,6 +71,13 @@ public final class SigV4Engine {
    * {@code UNSIGNED} headers are those that proxies and HTTP clients may change or drop in transit.
    */
   private enum HeaderKind { SIGNED, HOST, CONTENT_SHA256, REPLACED, UNSIGNED }
+
+  // What a header layout was built for (see SigningWorkspace.reuseHeaderLayout): presigning, or
+  // header signing with the flags of the headers it adds.
+  private static final int LAYOUT_PRESIGN = 1;
+  private static final int LAYOUT_HEADERS = 2;
+  private static final int LAYOUT_ADD_HASH = 4;
+  private static final int LAYOUT_TOKEN = 8;
 
   private final String region;
   private final String service;
@@ -131,20 +143,31 @@ public final class SigV4Engine {
     SecretValue token = credentials.sessionToken().orElse(null);
 
     // Headers to sign: the request's own, then the ones signing adds. A caller-provided
-    // x-amz-content-sha256 (UNSIGNED-PAYLOAD, streaming) is the payload hash.
-    collectHeaders(ws, request);
+    // x-amz-content-sha256 (UNSIGNED-PAYLOAD, streaming) is the payload hash. When the request's
+    // header names are the same String objects as the last time, the sorted names are reused.
+    boolean signToken = token != null && signSessionToken;
+    int layout = LAYOUT_HEADERS | (addContentSha256 ? LAYOUT_ADD_HASH : 0) | (signToken ? LAYOUT_TOKEN : 0);
+    boolean reuse = ws.reuseHeaderLayout(request.headers(), layout);
+    if (!reuse) {
+      collectHeaders(ws, request);
+    }
     String providedHash = ws.contentSha256;
     String payloadHash = providedHash != null ? providedHash : hashBody(ws, request);
     boolean addHashHeader = addContentSha256 && providedHash == null;
-    addSigningHeader(ws, LOWER_AMZ_DATE, amzDate);
-    if (addHashHeader) {
-      addSigningHeader(ws, LOWER_CONTENT_SHA256, payloadHash);
+    if (reuse) {
+      ws.setAddedValues(amzDate, addHashHeader ? payloadHash : null, signToken ? token.reveal() : null);
+    } else {
+      ws.addedDateSlot = addSigningHeader(ws, LOWER_AMZ_DATE, amzDate, true);
+      if (addHashHeader) {
+        ws.addedHashSlot = addSigningHeader(ws, LOWER_CONTENT_SHA256, payloadHash, true);
+      }
+      if (signToken) {
+        ws.addedTokenSlot = addSigningHeader(ws, LOWER_SECURITY_TOKEN, token.reveal(), false);
+      }
+      sortHeaders(ws);
+      writeSignedHeaders(ws);
+      ws.recordHeaderLayout(request.headers(), layout);
     }
-    if (token != null && signSessionToken) {
-      addSigningHeader(ws, LOWER_SECURITY_TOKEN, token.reveal());
-    }
-    sortHeaders(ws);
-    writeSignedHeaders(ws);
 
     // Canonical request, string to sign, signature.
     ws.clearParams();
@@ -185,9 +208,12 @@ public final class SigV4Engine {
     String payloadHash = unsignedPresignPayload ? UNSIGNED_PAYLOAD : hashBody(ws, request);
 
     // Every header the request carries is signed, and must be sent with the URL.
-    collectHeaders(ws, request);
-    sortHeaders(ws);
-    writeSignedHeaders(ws);
+    if (!ws.reuseHeaderLayout(request.headers(), LAYOUT_PRESIGN)) {
+      collectHeaders(ws, request);
+      sortHeaders(ws);
+      writeSignedHeaders(ws);
+      ws.recordHeaderLayout(request.headers(), LAYOUT_PRESIGN);
+    }
 
     // Canonical query: the request's own parameters, then the SigV4 ones in the order AWS SDKs
     // write them. The SigV4 values go straight into the parameter list in their wire encoding,
@@ -198,7 +224,7 @@ public final class SigV4Engine {
     ws.clearParams();
     addQueryParams(ws, rawQuery);
     int firstAdded = ws.paramCount;
-    addPresignParams(ws, amzDate, expiresSeconds);
+    addPresignParams(ws, key, amzDate, expiresSeconds);
     if (token != null && signSessionToken) {
       addEncodedParam(ws, SECURITY_TOKEN, token.reveal());
     }
@@ -209,41 +235,63 @@ public final class SigV4Engine {
     return presignedUrl(ws, uri, rawQuery, firstAdded, unsignedToken);
   }
 
-  /** Adds X-Amz-Algorithm, -Credential, -Date, -SignedHeaders and -Expires to the parameter list. */
-  private static void addPresignParams(SigningWorkspace ws, String amzDate, long expiresSeconds) {
+  /**
+   * Adds X-Amz-Algorithm, -Credential, -Date, -SignedHeaders and -Expires to the parameter list. The
+   * first three depend only on the signing key and the second, so they are written once into {@code
+   * ws.presignBlock} and copied from there while both stay the same.
+   */
+  private static void addPresignParams(
+      SigningWorkspace ws, SigningKeyCache.SigningKey key, String amzDate, long expiresSeconds) {
+    ByteBuf block = ws.presignBlock;
+    long second = ws.amzDateSecond();
+    if (ws.presignBlockKey != key || ws.presignBlockSecond != second) {
+      ws.presignBlockKey = null;
+      writePresignBlock(ws, amzDate);
+      ws.presignBlockKey = key;
+      ws.presignBlockSecond = second;
+    }
     ByteBuf params = ws.params;
-    // The algorithm name and the date contain only unreserved characters, so need no encoding.
-    addUnreservedParam(ws, "X-Amz-Algorithm", ALGORITHM);
+    int base = params.length();
+    params.append(block.array(), 0, block.length());
+    int[] ends = ws.presignBlockEnds;
+    ws.addParam(base, base + ends[0], base + ends[1]);
+    ws.addParam(base + ends[1], base + ends[2], base + ends[3]);
+    ws.addParam(base + ends[3], base + ends[4], base + ends[5]);
 
     int nameStart = params.length();
-    params.appendAscii("X-Amz-Credential");
+    params.append(SIGNED_HEADERS_NAME, 0, SIGNED_HEADERS_NAME.length);
     int nameEnd = params.length();
-    params.append(ws.encodedCredential.array(), 0, ws.encodedCredential.length());
-    ws.addParam(nameStart, nameEnd, params.length());
-
-    addUnreservedParam(ws, "X-Amz-Date", amzDate);
-
-    nameStart = params.length();
-    params.appendAscii("X-Amz-SignedHeaders");
-    nameEnd = params.length();
     appendEncodedBytes(params, ws.signedHeaders);
     ws.addParam(nameStart, nameEnd, params.length());
 
     nameStart = params.length();
-    params.appendAscii("X-Amz-Expires");
+    params.append(EXPIRES_NAME, 0, EXPIRES_NAME.length);
     nameEnd = params.length();
     params.appendDecimal(expiresSeconds);
     ws.addParam(nameStart, nameEnd, params.length());
   }
 
-  /** Adds a parameter whose name and value contain only unreserved characters. */
-  private static void addUnreservedParam(SigningWorkspace ws, String name, String value) {
-    ByteBuf params = ws.params;
-    int nameStart = params.length();
-    params.appendAscii(name);
-    int nameEnd = params.length();
-    params.appendAscii(value);
-    ws.addParam(nameStart, nameEnd, params.length());
+  /**
+   * Writes X-Amz-Algorithm, -Credential and -Date, names and values back to back, into {@code
+   * ws.presignBlock}, and where each name and value ends into {@code ws.presignBlockEnds}. The
+   * algorithm name and the date contain only unreserved characters, so need no encoding.
+   */
+  private static void writePresignBlock(SigningWorkspace ws, String amzDate) {
+    ByteBuf block = ws.presignBlock;
+    int[] ends = ws.presignBlockEnds;
+    block.reset();
+    block.appendAscii("X-Amz-Algorithm");
+    ends[0] = block.length();
+    block.appendAscii(ALGORITHM);
+    ends[1] = block.length();
+    block.appendAscii("X-Amz-Credential");
+    ends[2] = block.length();
+    block.append(ws.encodedCredential.array(), 0, ws.encodedCredential.length());
+    ends[3] = block.length();
+    block.appendAscii("X-Amz-Date");
+    ends[4] = block.length();
+    block.appendAscii(amzDate);
+    ends[5] = block.length();
   }
 
   /** Adds a parameter whose name needs no encoding, percent-encoding its value. */
@@ -282,7 +330,7 @@ public final class SigV4Engine {
     String authority = uri.getRawAuthority();
     String path = uri.getRawPath();
     boolean hasQuery = rawQuery != null && !rawQuery.isEmpty();
-    boolean ascii = isAscii(authority) && isAscii(path) && (!hasQuery || isAscii(rawQuery));
+    boolean ascii = isAscii(authority) && (path == ws.asciiPath || isAscii(path)) && (!hasQuery || isAscii(rawQuery));
     ByteBuf out = ws.output;
     out.reset();
     if (ascii) {
@@ -304,16 +352,28 @@ public final class SigV4Engine {
   /** Appends the SigV4 parameters as they go on the wire, ending with {@code X-Amz-Signature}. */
   private static void appendAddedParams(SigningWorkspace ws, ByteBuf out, int firstAdded, String unsignedToken) {
     byte[] params = ws.params.array();
+    int count = ws.paramCount - firstAdded;
+    int position = out.length();
+    byte[] target = out.reserve(ws.params.length() - ws.paramNameStart[firstAdded] + 2 * count);
     for (int p = firstAdded; p < ws.paramCount; p++) {
-      out.append(params, ws.paramNameStart[p], ws.paramNameEnd[p]).append('=');
-      out.append(params, ws.paramNameEnd[p], ws.paramValueEnd[p]).append('&');
+      position = copy(params, ws.paramNameStart[p], ws.paramNameEnd[p], target, position);
+      target[position++] = '=';
+      position = copy(params, ws.paramNameEnd[p], ws.paramValueEnd[p], target, position);
+      target[position++] = '&';
     }
+    out.setLength(position);
     if (unsignedToken != null) {
       out.appendAscii(SECURITY_TOKEN).append('=');
       UriEncoding.appendEncoded(out, unsignedToken, 0, unsignedToken.length(), false);
       out.append('&');
     }
     out.appendAscii("X-Amz-Signature=").append(ws.stringToSign.array(), signatureStart(ws), ws.stringToSign.length());
+  }
+
+  /** Copies {@code source[from, to)} to {@code target} at {@code position} and returns the position after it. */
+  private static int copy(byte[] source, int from, int to, byte[] target, int position) {
+    System.arraycopy(source, from, target, position, to - from);
+    return position + to - from;
   }
 
   private static boolean isAscii(String text) {
@@ -362,7 +422,9 @@ public final class SigV4Engine {
     ByteBuf names = ws.headerNames;
     boolean hasHost = false;
     List<Header> headers = request.headers();
+    int[] slots = ws.requestHeaderSlots(headers.size());
     for (int i = 0; i < headers.size(); i++) {
+      slots[i] = -1;
       Header header = headers.get(i);
       int nameStart = names.length();
       appendLowerCase(names, header.name());
@@ -376,20 +438,37 @@ public final class SigV4Engine {
       hasHost |= kind == HeaderKind.HOST;
       if (kind == HeaderKind.CONTENT_SHA256 && ws.contentSha256 == null) {
         ws.contentSha256 = header.value();
+        ws.contentSha256Index = i;
       }
-      ws.addHeader(nameStart, nameEnd, header.value());
+      slots[i] = ws.headerCount;
+      ws.addHeader(nameStart, nameEnd, header.value(), isPayloadHashConstant(header.value()));
     }
     if (!hasHost) {
-      addSigningHeader(ws, HOST, null);
+      addSigningHeader(ws, HOST, null, true);
     }
   }
 
-  /** Adds a header that signing itself writes, by its lower-case name. */
-  private static void addSigningHeader(SigningWorkspace ws, byte[] lowerCaseName, String value) {
+  /**
+   * Returns whether the value is, by reference, one of the payload-hash constants of this class,
+   * which are canonical. Callers that send {@code x-amz-content-sha256} mostly send one of these (as
+   * the chunked upload signer does), and checking the characters of a 64-character value costs
+   * about as much as hashing two SHA-256 blocks.
+   */
+  static boolean isPayloadHashConstant(String value) {
+    return value == EMPTY_SHA256 || value == UNSIGNED_PAYLOAD || value == STREAMING_PAYLOAD;
+  }
+
+  /**
+   * Adds a header that signing itself writes, by its lower-case name, and returns its index. A
+   * trusted value is one signing wrote, known to be canonical ASCII.
+   */
+  private static int addSigningHeader(SigningWorkspace ws, byte[] lowerCaseName, String value, boolean trusted) {
     ByteBuf names = ws.headerNames;
     int nameStart = names.length();
     names.append(lowerCaseName, 0, lowerCaseName.length);
-    ws.addHeader(nameStart, names.length(), value);
+    int slot = ws.headerCount;
+    ws.addHeader(nameStart, names.length(), value, trusted);
+    return slot;
   }
 
   /** Classifies a lower-case header name; only these lengths can match a name signing looks for. */
@@ -453,11 +532,17 @@ public final class SigV4Engine {
   }
 
   /**
-   * Compares the names of headers {@code a} and {@code b} as unsigned bytes. Names are short and
-   * usually differ in their first bytes, so a plain loop replaces the call to {@link
+   * Compares the names of headers {@code a} and {@code b} as unsigned bytes. Most names differ in
+   * their first 8 bytes, which {@code ws.headerNamePrefix} contains as numbers. Two names with the same
+   * prefix are compared byte by byte: names are short, so a plain loop replaces the call to {@link
    * Arrays#compareUnsigned}.
    */
   private static int compareNames(SigningWorkspace ws, int a, int b) {
+    long prefixA = ws.headerNamePrefix[a];
+    long prefixB = ws.headerNamePrefix[b];
+    if (prefixA != prefixB) {
+      return Long.compareUnsigned(prefixA, prefixB);
+    }
     byte[] names = ws.headerNames.array();
     int startA = ws.headerNameStart[a];
     int startB = ws.headerNameStart[b];
@@ -548,7 +633,7 @@ public final class SigV4Engine {
     ByteBuf out = ws.canonical;
     out.reset();
     out.appendAscii(method).append('\n');
-    writeCanonicalPath(out, rawPath);
+    writeCanonicalPath(ws, out, rawPath);
     out.append('\n');
     writeCanonicalQuery(ws, out);
     out.append('\n');
@@ -558,16 +643,23 @@ public final class SigV4Engine {
     out.appendAscii(payloadHash);
   }
 
-  private void writeCanonicalPath(ByteBuf out, String rawPath) {
+  /**
+   * Writes the canonical path, and records the path in {@code ws.asciiPath} when it came out one
+   * byte per character, which only ASCII characters do (any other takes at least 6 bytes
+   * percent-encoded), so presigning need not scan it again.
+   */
+  private void writeCanonicalPath(SigningWorkspace ws, ByteBuf out, String rawPath) {
     String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
     if (normalizePath) {
       path = PathNormalizer.normalize(path);
     }
+    int start = out.length();
     if (doubleEncodePath) {
       UriEncoding.appendEncoded(out, path, 0, path.length(), true);
     } else {
       UriEncoding.appendPathKeepingEscapes(out, path);
     }
+    ws.asciiPath = out.length() - start == path.length() ? path : null;
   }
 
   private static void writeCanonicalQuery(SigningWorkspace ws, ByteBuf out) {
@@ -585,19 +677,32 @@ public final class SigV4Engine {
       }
       order[j + 1] = current;
     }
+    // The parameters take the bytes of ws.params, plus '=' and '&' for each: room is made once.
     byte[] bytes = ws.params.array();
+    int position = out.length();
+    byte[] target = out.reserve(ws.params.length() + 2 * count);
     for (int i = 0; i < count; i++) {
       int p = order[i];
       if (i > 0) {
-        out.append('&');
+        target[position++] = '&';
       }
-      out.append(bytes, ws.paramNameStart[p], ws.paramNameEnd[p]).append('=');
-      out.append(bytes, ws.paramNameEnd[p], ws.paramValueEnd[p]);
+      position = copy(bytes, ws.paramNameStart[p], ws.paramNameEnd[p], target, position);
+      target[position++] = '=';
+      position = copy(bytes, ws.paramNameEnd[p], ws.paramValueEnd[p], target, position);
     }
+    out.setLength(position);
   }
 
-  /** Orders parameters by encoded name, then by encoded value, as unsigned bytes. */
+  /**
+   * Orders parameters by encoded name, then by encoded value, as unsigned bytes. Names that differ
+   * in their first 8 bytes, as the SigV4 ones do, are ordered by {@code ws.paramNamePrefix} alone.
+   */
   private static int compareParams(SigningWorkspace ws, int a, int b) {
+    long prefixA = ws.paramNamePrefix[a];
+    long prefixB = ws.paramNamePrefix[b];
+    if (prefixA != prefixB) {
+      return Long.compareUnsigned(prefixA, prefixB);
+    }
     ByteBuf params = ws.params;
     int byName = params.compareRegions(ws.paramNameStart[a], ws.paramNameEnd[a], ws.paramNameStart[b], ws.paramNameEnd[b]);
     if (byName != 0) {
@@ -624,6 +729,8 @@ public final class SigV4Engine {
       ws.headerValues[header] = null;
       if (value == null) {
         appendHost(out, uri);
+      } else if (ws.headerValueTrusted[header]) {
+        out.appendAscii(value);
       } else {
         appendTrimmedValue(out, value);
       }
@@ -673,29 +780,18 @@ public final class SigV4Engine {
 
   /**
    * Appends a value that is already canonical (printable ASCII without white space at its ends or
-   * runs of it inside) and returns true, or appends nothing and returns false. One pass both checks
-   * the range of each character and copies it, because almost every value is canonical. Runs of
-   * spaces are found by {@link String#indexOf(String)}, which the JIT compiles to vector code.
+   * runs of it inside) and returns true, or appends nothing and returns false. Almost every value
+   * is canonical, and most have no space at all, so that case takes one range check and one copy.
    */
   private static boolean appendIfCanonical(ByteBuf out, String value) {
-    int length = value.length();
-    if (length > 0 && (value.charAt(0) == ' ' || value.charAt(length - 1) == ' ')) {
-      return false;
+    if (!out.isInRange(value, 0x21, 0x7E)) {
+      int length = value.length();
+      if (value.charAt(0) == ' ' || value.charAt(length - 1) == ' ' || !out.isInRange(value, 0x20, 0x7E)
+          || value.indexOf("  ") >= 0) {
+        return false;
+      }
     }
-    int start = out.length();
-    byte[] bytes = out.reserve(length);
-    // A character below 0x20 or above 0x7E sets the sign bit of outOfRange. The loop has no branch
-    // on the data, and the copy is discarded at the end if the bit is set.
-    int outOfRange = 0;
-    for (int i = 0; i < length; i++) {
-      char c = value.charAt(i);
-      bytes[start + i] = (byte) c;
-      outOfRange |= (c - 0x20) | (0x7E - c);
-    }
-    if (outOfRange < 0 || value.indexOf("  ") >= 0) {
-      return false;
-    }
-    out.setLength(start + length);
+    out.appendAscii(value);
     return true;
   }
 
@@ -746,12 +842,19 @@ public final class SigV4Engine {
     ws.sha256.update(ws.canonical.array(), 0, ws.canonical.length());
     digestInto(ws);
 
-    setPads(ws, key);
     ByteBuf sts = ws.stringToSign;
-    sts.reset();
-    sts.append(ws.innerPad, 0, STRING_TO_SIGN_START);
-    sts.append(ALGORITHM_LINE, 0, ALGORITHM_LINE.length).appendAscii(amzDate);
-    sts.append(ws.scopeLine.array(), 0, ws.scopeLine.length());
+    long second = ws.amzDateSecond();
+    if (ws.stringToSignKey != key || ws.stringToSignSecond != second) {
+      setPads(ws, key);
+      sts.reset();
+      sts.append(ws.innerPad, 0, STRING_TO_SIGN_START);
+      sts.append(ALGORITHM_LINE, 0, ALGORITHM_LINE.length).append(ws.amzDateBytes, 0, 16);
+      sts.append(ws.scopeLine.array(), 0, ws.scopeLine.length());
+      ws.stringToSignKey = key;
+      ws.stringToSignSecond = second;
+      ws.stringToSignPrefix = sts.length();
+    }
+    sts.setLength(ws.stringToSignPrefix);
     sts.appendHex(ws.digest, 0, 32);
     int end = sts.length();
 

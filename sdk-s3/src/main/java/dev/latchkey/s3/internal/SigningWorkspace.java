@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import javax.crypto.Mac;
 
 /**
@@ -36,8 +37,19 @@ final class SigningWorkspace {
   final ByteBuf headerNames = new ByteBuf(256);
   int[] headerNameStart = new int[16];
   int[] headerNameEnd = new int[16];
+  /**
+   * The first 8 bytes of each lower-case name as an unsigned big-endian number, padded with zero
+   * bytes, so that most comparisons of two names take one comparison of numbers.
+   */
+  long[] headerNamePrefix = new long[16];
   /** Header values as given; null marks the host entry, whose value comes from the URI. */
   String[] headerValues = new String[16];
+  /**
+   * Whether each header value is known to be canonical ASCII, so it is copied without the checks a
+   * caller's value needs: a value signing wrote itself (the date, a computed payload hash), or one
+   * of the payload-hash constants of {@link SigV4Engine}.
+   */
+  boolean[] headerValueTrusted = new boolean[16];
   /** Header indexes in canonical order, after sorting. */
   int[] headerOrder = new int[16];
   /** Whether the header at each sorted position has the same name as the one before it. */
@@ -45,6 +57,8 @@ final class SigningWorkspace {
   int headerCount;
   /** The value of the request's first {@code x-amz-content-sha256} header, or null. */
   String contentSha256;
+  /** The index in the request of the header {@link #contentSha256} came from, or -1. */
+  int contentSha256Index;
   /** How many request headers signing replaces ({@code Authorization} and the like from an earlier signature). */
   int replacedHeaders;
 
@@ -52,6 +66,8 @@ final class SigningWorkspace {
   int[] paramNameEnd = new int[16];
   int[] paramValueEnd = new int[16];
   int[] paramOrder = new int[16];
+  /** The first 8 bytes of each parameter name, as {@link #headerNamePrefix} holds them for headers. */
+  long[] paramNamePrefix = new long[16];
   int paramCount;
 
   /**
@@ -77,10 +93,34 @@ final class SigningWorkspace {
   final ByteBuf encodedCredential = new ByteBuf(128);
   final ByteBuf scopeLine = new ByteBuf(64);
 
+  /**
+   * The X-Amz-Algorithm, -Credential and -Date parameters of a presigned URL, names and values back
+   * to back, with the end of each name and value in {@link #presignBlockEnds}; written for the key
+   * and second in {@link #presignBlockKey} and {@link #presignBlockSecond}.
+   */
+  final ByteBuf presignBlock = new ByteBuf(128);
+  final int[] presignBlockEnds = new int[6];
+  SigningKeyCache.SigningKey presignBlockKey;
+  long presignBlockSecond = Long.MIN_VALUE;
+
+  /** The last path the canonical path was written from, if it is all ASCII; otherwise null. */
+  String asciiPath;
+
   private SignableRequest.Header cachedDateHeader;
   private long cachedEpochSecond = Long.MIN_VALUE;
   private String cachedAmzDate;
   private String cachedDateStamp;
+  /** The ASCII bytes of the last {@link #amzDate} value. */
+  final byte[] amzDateBytes = new byte[16];
+
+  /**
+   * The key and second that the start of {@link #stringToSign} was written for: the inner pad, the
+   * algorithm line, the date and the scope line depend on nothing else, so while both are the same
+   * only the hash of the canonical request is written per signature.
+   */
+  SigningKeyCache.SigningKey stringToSignKey;
+  long stringToSignSecond = Long.MIN_VALUE;
+  int stringToSignPrefix;
 
   static SigningWorkspace current() {
     return CURRENT.get();
@@ -99,6 +139,9 @@ final class SigningWorkspace {
       writeDigits(text, 11, time.getMinute(), 2);
       writeDigits(text, 13, time.getSecond(), 2);
       text[15] = 'Z';
+      for (int i = 0; i < 16; i++) {
+        amzDateBytes[i] = (byte) text[i];
+      }
       cachedAmzDate = new String(text);
       cachedDateStamp = cachedAmzDate.substring(0, 8);
       cachedEpochSecond = epochSecond;
@@ -116,6 +159,11 @@ final class SigningWorkspace {
     return header;
   }
 
+  /** Returns the epoch second of the last {@link #amzDate} call. */
+  long amzDateSecond() {
+    return cachedEpochSecond;
+  }
+
   /** Returns the {@code yyyyMMdd} date of the last {@link #amzDate} call. */
   String dateStamp() {
     return cachedDateStamp;
@@ -125,22 +173,107 @@ final class SigningWorkspace {
     headerNames.reset();
     headerCount = 0;
     contentSha256 = null;
+    contentSha256Index = -1;
     replacedHeaders = 0;
+    layoutKind = 0;
+  }
+
+  /*
+   * The header layout: what collecting, sorting and naming the signed headers produced for the
+   * last request, kept so that the next request with the same header names skips that work. Most
+   * requests a program sends carry header names that are String constants, so the same objects
+   * come back, and comparing them by reference is exact because Strings are immutable. Everything
+   * else in the layout (lower-case names, order, SignedHeaders) follows from the names and from
+   * layoutKind: presigning, or header signing with the flags of the headers it adds.
+   */
+  /** What the layout was built for, or 0 when there is none (also while one is being built). */
+  private int layoutKind;
+  private String[] layoutNames = new String[16];
+  private int layoutRequestHeaders;
+  /** For each request header, its index among the collected headers, or -1 if it is not signed. */
+  private int[] requestHeaderSlot = new int[16];
+  /** Indexes of the headers signing adds: X-Amz-Date, x-amz-content-sha256, X-Amz-Security-Token. */
+  int addedDateSlot;
+  int addedHashSlot;
+  int addedTokenSlot;
+
+  /** Returns the array that maps request headers to collected headers, with room for {@code count}. */
+  int[] requestHeaderSlots(int count) {
+    if (requestHeaderSlot.length < count) {
+      requestHeaderSlot = new int[Math.max(count, 2 * requestHeaderSlot.length)];
+    }
+    return requestHeaderSlot;
+  }
+
+  /** Records the layout just built for these headers; see {@link #reuseHeaderLayout}. */
+  void recordHeaderLayout(List<SignableRequest.Header> headers, int kind) {
+    int count = headers.size();
+    if (layoutNames.length < count) {
+      layoutNames = new String[Math.max(count, 2 * layoutNames.length)];
+    }
+    for (int i = 0; i < count; i++) {
+      layoutNames[i] = headers.get(i).name();
+    }
+    layoutRequestHeaders = count;
+    layoutKind = kind;
+  }
+
+  /**
+   * Returns whether the last layout applies to these headers (the same kind, and the same name
+   * objects in the same order), and if so puts their values in place of the last ones.
+   */
+  boolean reuseHeaderLayout(List<SignableRequest.Header> headers, int kind) {
+    int count = headers.size();
+    if (kind != layoutKind || count != layoutRequestHeaders) {
+      return false;
+    }
+    String[] names = layoutNames;
+    for (int i = 0; i < count; i++) {
+      if (headers.get(i).name() != names[i]) {
+        return false;
+      }
+    }
+    int[] slots = requestHeaderSlot;
+    for (int i = 0; i < count; i++) {
+      int slot = slots[i];
+      if (slot >= 0) {
+        String value = headers.get(i).value();
+        headerValues[slot] = value;
+        headerValueTrusted[slot] = SigV4Engine.isPayloadHashConstant(value);
+      }
+    }
+    contentSha256 = contentSha256Index >= 0 ? headers.get(contentSha256Index).value() : null;
+    return true;
+  }
+
+  /** Puts the values of the headers signing adds in place, for a reused layout; null for one not added. */
+  void setAddedValues(String amzDate, String payloadHash, String token) {
+    headerValues[addedDateSlot] = amzDate;
+    if (payloadHash != null) {
+      headerValues[addedHashSlot] = payloadHash;
+    }
+    if (token != null) {
+      headerValues[addedTokenSlot] = token;
+    }
   }
 
   /** Records a header whose lower-case name is {@code [nameStart, nameEnd)} of {@link #headerNames}. */
-  void addHeader(int nameStart, int nameEnd, String value) {
+  void addHeader(int nameStart, int nameEnd, String value, boolean trusted) {
     if (headerCount == headerNameStart.length) {
       int size = headerCount * 2;
       headerNameStart = Arrays.copyOf(headerNameStart, size);
       headerNameEnd = Arrays.copyOf(headerNameEnd, size);
+      headerNamePrefix = Arrays.copyOf(headerNamePrefix, size);
       headerValues = Arrays.copyOf(headerValues, size);
+      headerValueTrusted = Arrays.copyOf(headerValueTrusted, size);
       headerOrder = Arrays.copyOf(headerOrder, size);
       repeatsPrevious = Arrays.copyOf(repeatsPrevious, size);
     }
     headerNameStart[headerCount] = nameStart;
     headerNameEnd[headerCount] = nameEnd;
+    headerNamePrefix[headerCount] = prefixOf(headerNames.array(), nameStart, nameEnd);
     headerValues[headerCount] = value;
+    headerValueTrusted[headerCount] = trusted;
     headerCount++;
   }
 
@@ -157,11 +290,28 @@ final class SigningWorkspace {
       paramNameEnd = Arrays.copyOf(paramNameEnd, size);
       paramValueEnd = Arrays.copyOf(paramValueEnd, size);
       paramOrder = Arrays.copyOf(paramOrder, size);
+      paramNamePrefix = Arrays.copyOf(paramNamePrefix, size);
     }
+    paramNamePrefix[paramCount] = prefixOf(params.array(), nameStart, nameEnd);
     paramNameStart[paramCount] = nameStart;
     paramNameEnd[paramCount] = nameEnd;
     paramValueEnd[paramCount] = valueEnd;
     paramCount++;
+  }
+
+  /**
+   * Returns the first 8 bytes of {@code bytes[from, to)} as an unsigned big-endian number, padded
+   * with zero bytes when the region is shorter. Two regions whose numbers differ compare as
+   * unsigned bytes the way the numbers compare unsigned; equal numbers decide nothing.
+   */
+  private static long prefixOf(byte[] bytes, int from, int to) {
+    int prefixEnd = Math.min(to, from + 8);
+    long prefix = 0;
+    for (int i = from; i < prefixEnd; i++) {
+      prefix = prefix << 8 | (bytes[i] & 0xFF);
+    }
+    int missing = 8 - (prefixEnd - from);
+    return missing == 0 ? prefix : prefix << (8 * missing);
   }
 
   private static void writeDigits(char[] text, int offset, int value, int width) {
