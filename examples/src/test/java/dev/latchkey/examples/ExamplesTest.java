@@ -80,7 +80,8 @@ class ExamplesTest {
     for (String source : SOURCES) {
       assertThat(output).containsPattern(source + ": AccessToken\\[id=sha256:[0-9a-f]+, tokenType=Bearer");
     }
-    assertThat(output).containsPattern("workload-identity without its token file: Token file .* does not exist");
+    assertThat(output).containsPattern(
+        "workload-identity without its token file: Federated token file .* does not exist\\. .*tokenFile\\(\\.\\.\\.\\) names it");
     assertThat(output).doesNotContain("example-secret", "eyJ");
     Assumptions.assumeFalse(output.contains("Azure Blob part skipped"), "Azurite needs Node.js 20 or later with npm");
     for (String source : SOURCES) {
