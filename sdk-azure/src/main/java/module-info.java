@@ -1,6 +1,7 @@
 /** Latchkey Azure Blob: Shared Key and SAS signing, Entra ID credential sources and the native Blob backend. */
 module dev.latchkey.azure {
   requires transitive dev.latchkey.core;
+  requires com.github.benmanes.caffeine;
   requires java.xml;
   requires org.slf4j;
 

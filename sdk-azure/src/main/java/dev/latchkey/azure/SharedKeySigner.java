@@ -1,13 +1,17 @@
 package dev.latchkey.azure;
 
+import dev.latchkey.azure.internal.HmacSha256;
 import dev.latchkey.azure.internal.HttpDates;
 import dev.latchkey.azure.internal.KeyedHmac;
 import dev.latchkey.azure.internal.ServiceVersions;
 import dev.latchkey.azure.internal.SharedKeyStrings;
+import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.credentials.SharedKey;
 import dev.latchkey.signing.RequestSigner;
 import dev.latchkey.signing.SignableRequest;
+import dev.latchkey.signing.SignableRequest.Header;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,8 +27,10 @@ import java.util.Objects;
  * the path is signed as sent. Set {@code Content-Length} on the request when the body is not held in
  * memory, since it is part of the signature.
  *
- * <p>Immutable and thread-safe. The decoded key of the last account key used is kept, so signing
- * does not decode the key or set up HMAC again for each request.
+ * <p>Immutable and thread-safe. The HMAC of each account key in use is prepared once and kept while
+ * the key's {@link dev.latchkey.credentials.SecretValue} object is reachable, so signing does not
+ * decode the key or set up HMAC again for each request. The string to sign is built in a per-thread
+ * buffer.
  */
 public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
@@ -52,11 +58,12 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
   private final String serviceVersion;
   private final Scheme scheme;
-  private final KeyedHmac hmac = new KeyedHmac();
+  private final Header versionHeader;
 
   private SharedKeySigner(Builder builder) {
     this.serviceVersion = builder.serviceVersion;
     this.scheme = builder.scheme;
+    this.versionHeader = new Header("x-ms-version", serviceVersion);
   }
 
   /** Returns a Shared Key signer that adds {@link #DEFAULT_SERVICE_VERSION} where it is missing. */
@@ -80,17 +87,47 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
     String date = HttpDates.format(signingTime);
     String addedVersion = request.firstHeader("x-ms-version").isEmpty() ? serviceVersion : null;
-    String stringToSign = scheme == Scheme.SHARED_KEY
-        ? SharedKeyStrings.stringToSign(request, credential.accountName(), date, addedVersion)
-        : SharedKeyStrings.liteStringToSign(withDate(request, date, addedVersion), credential.accountName());
-
-    String signature = hmac.forBase64Key(credential.accountKey()).signBase64(stringToSign);
-    String authorization = scheme.label + " " + credential.accountName() + ":" + signature;
-    SignableRequest.Builder builder = request.toBuilder().setHeader("x-ms-date", date);
-    if (addedVersion != null) {
-      builder.addHeader("x-ms-version", addedVersion);
+    SigningBuffer buffer = SigningBuffer.current();
+    if (scheme == Scheme.SHARED_KEY) {
+      SharedKeyStrings.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
+    } else {
+      SharedKeyStrings.writeLiteStringToSign(buffer, withDate(request, date, addedVersion), credential.accountName());
     }
-    return builder.setHeader("Authorization", authorization).build();
+    HmacSha256 hmac = KeyedHmac.forBase64Key(credential.accountKey());
+    String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
+    return signedRequest(request, date, addedVersion, authorization);
+  }
+
+  /**
+   * Returns {@code request} with every {@code x-ms-date} and {@code Authorization} header replaced
+   * by the new ones, added after the others together with {@code x-ms-version} when it was missing.
+   */
+  private SignableRequest signedRequest(SignableRequest request, String date, String addedVersion,
+      String authorization) {
+    List<Header> original = request.headers();
+    int keptCount = 0;
+    for (Header header : original) {
+      if (!isReplaced(header.name())) {
+        keptCount++;
+      }
+    }
+    Header[] headers = new Header[keptCount + (addedVersion == null ? 2 : 3)];
+    int count = 0;
+    for (Header header : original) {
+      if (!isReplaced(header.name())) {
+        headers[count++] = header;
+      }
+    }
+    headers[count++] = new Header("x-ms-date", date);
+    if (addedVersion != null) {
+      headers[count++] = versionHeader;
+    }
+    headers[count] = new Header("Authorization", authorization);
+    return request.withHeaders(List.of(headers));
+  }
+
+  private static boolean isReplaced(String headerName) {
+    return headerName.equalsIgnoreCase("x-ms-date") || headerName.equalsIgnoreCase("Authorization");
   }
 
   /**

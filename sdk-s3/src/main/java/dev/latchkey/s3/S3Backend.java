@@ -2,6 +2,7 @@ package dev.latchkey.s3;
 
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.s3.internal.HttpDates;
 import dev.latchkey.s3.internal.S3Transport;
 import dev.latchkey.s3.internal.S3Uploads;
 import dev.latchkey.s3.internal.S3Xml;
@@ -27,14 +28,13 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 
@@ -63,6 +63,7 @@ public final class S3Backend implements StorageBackend {
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final Pattern LEGACY_BUCKET = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+  private static final String USER_METADATA_PREFIX = "x-amz-meta-";
 
   /** The placement of the bucket name in a request URL. */
   public enum Addressing {
@@ -233,28 +234,52 @@ public final class S3Backend implements StorageBackend {
 
   /** Rejects keys with a {@code .} or {@code ..} segment, which OkHttp would resolve into another path. */
   private static void requireSendableKey(ObjectRef ref) {
-    for (String segment : ref.key().split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
+    String key = ref.key();
+    int start = 0;
+    while (start <= key.length()) {
+      int end = key.indexOf('/', start);
+      if (end < 0) {
+        end = key.length();
+      }
+      if (isDotSegment(key, start, end)) {
         throw new IllegalArgumentException("Invalid object key '" + ref.key() + "' in bucket '" + ref.container()
             + "': a '.' or '..' path segment cannot be sent exactly, because the HTTP client would resolve it"
             + " and address a different object; rename the key");
       }
+      start = end + 1;
     }
+  }
+
+  private static boolean isDotSegment(String key, int start, int end) {
+    int length = end - start;
+    return (length == 1 || length == 2) && key.charAt(start) == '.' && key.charAt(end - 1) == '.';
   }
 
   // ---- responses ----
 
   static ObjectMetadata metadata(ObjectRef ref, Response response) {
-    Map<String, String> user = new HashMap<>();
-    for (String name : response.headers().names()) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("x-amz-meta-")) {
-        user.put(lower.substring("x-amz-meta-".length()), response.header(name));
-      }
-    }
     long size = contentLength(response);
     return new ObjectMetadata(ref, size, response.header("ETag"), response.header("Content-Type"),
-        parseHttpDate(response.header("Last-Modified")), user);
+        parseHttpDate(response.header("Last-Modified")), userMetadata(response.headers()));
+  }
+
+  /**
+   * Returns the {@code x-amz-meta-*} headers by lower-case name without the prefix. Of repeated
+   * headers, the last value is kept. It walks the headers by index because {@link Headers#names()}
+   * builds a sorted set on every call.
+   */
+  private static Map<String, String> userMetadata(Headers headers) {
+    Map<String, String> user = Map.of();
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.name(i);
+      if (name.regionMatches(true, 0, USER_METADATA_PREFIX, 0, USER_METADATA_PREFIX.length())) {
+        if (user.isEmpty()) {
+          user = new HashMap<>();
+        }
+        user.put(name.substring(USER_METADATA_PREFIX.length()).toLowerCase(Locale.ROOT), headers.value(i));
+      }
+    }
+    return user;
   }
 
   private static long contentLength(Response response) {
@@ -271,7 +296,7 @@ public final class S3Backend implements StorageBackend {
       return null;
     }
     try {
-      return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return HttpDates.parse(value);
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -41,14 +41,14 @@ public final class SigV4Presigner {
   }
 
   /**
-   * Returns a presigned copy of {@code request} valid for {@code expiry}, or until the credential
-   * expires if that comes first.
+   * Presigns {@code request} for {@code expiry}, or until the credential expires if that comes
+   * first; see {@link SigV4Signer#presign}.
    *
    * @param expiry 1 second to 7 days
    * @throws IllegalArgumentException if the expiry is out of range
    * @throws CredentialException if the credential expires in less than one second
    */
-  public SignableRequest presign(SignableRequest request, AwsCredentials credentials, Duration expiry) {
+  public PresignedUrl presign(SignableRequest request, AwsCredentials credentials, Duration expiry) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(credentials, "credentials");
     SigV4Signer.requireExpiry(expiry);

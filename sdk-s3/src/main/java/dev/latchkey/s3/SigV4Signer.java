@@ -105,10 +105,11 @@ public final class SigV4Signer implements RequestSigner<AwsCredentials> {
   }
 
   /**
-   * Returns a presigned copy of {@code request}: the SigV4 parameters and {@code X-Amz-Signature} are
-   * appended to its URI query. The request's headers are signed too, so a client of the URL must
-   * send them unchanged. For S3 the payload is {@code UNSIGNED-PAYLOAD}; other services sign the
-   * hash of the body held in memory, or of the empty body.
+   * Presigns {@code request}: returns its URI without the fragment, with the SigV4 parameters and
+   * {@code X-Amz-Signature} appended to the query. The request's headers are signed too, so a client
+   * of the URL must send them unchanged ({@link PresignedUrl#headers()}). For S3 the payload is
+   * {@code UNSIGNED-PAYLOAD}; other services sign the hash of the body held in memory, or of the
+   * empty body.
    *
    * <p>This method does not cap the expiry at the credential's own expiry; {@link SigV4Presigner}
    * does, and corrects the start time for clock skew.
@@ -117,11 +118,13 @@ public final class SigV4Signer implements RequestSigner<AwsCredentials> {
    *     7 days; fractions of a second are dropped
    * @throws IllegalArgumentException if the expiry is out of range
    */
-  public SignableRequest presign(
+  public PresignedUrl presign(
       SignableRequest request, AwsCredentials credentials, Instant signingTime, Duration expiry) {
     requireInputs(request, credentials, signingTime);
     requireExpiry(expiry);
-    return engine.presign(request, credentials, signingTime, expiry.getSeconds(), null);
+    long expirySeconds = expiry.getSeconds();
+    String url = engine.presign(request, credentials, signingTime, expirySeconds, null);
+    return new PresignedUrl(request.method(), url, request.headers(), signingTime.getEpochSecond(), expirySeconds);
   }
 
   /**

@@ -77,13 +77,13 @@ class AwsSigningSuiteTest {
     Case c = Case.load(dir);
     SigV4Engine.Trace trace = new SigV4Engine.Trace();
 
-    SignableRequest presigned = c.signer.engine().presign(c.request, c.wirePath(), c.credentials, c.time,
+    String presignedUrl = c.signer.engine().presign(c.request, c.wirePath(), c.credentials, c.time,
         c.context.get("expiration_in_seconds").asLong(), trace);
 
     assertThat(trace.canonicalRequest).isEqualTo(c.expected("query-canonical-request.txt"));
     assertThat(trace.stringToSign).isEqualTo(c.expected("query-string-to-sign.txt"));
     assertThat(trace.signature).isEqualTo(c.expected("query-signature.txt"));
-    assertThat(presigned.uri().getRawQuery()).isEqualTo(c.expectedPresignedQuery());
+    assertThat(URI.create(presignedUrl).getRawQuery()).isEqualTo(c.expectedPresignedQuery());
   }
 
   /** One suite case: the request, the signer its context describes, and the expected files. */

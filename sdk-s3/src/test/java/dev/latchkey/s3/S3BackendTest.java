@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.MediaType;
@@ -110,6 +111,24 @@ class S3BackendTest {
     assertThat(metadata.size()).isEqualTo(1234);
     assertThat(metadata.eTag()).isNotBlank();
     assertThat(metadata.lastModified()).isNotNull();
+  }
+
+  @Test
+  void headReturnsUserMetadataInLowerCase() throws IOException {
+    ObjectRef ref = ObjectRef.of(BUCKET, "metadata/tagged.txt");
+    URI put = backend.presign(new PresignRequest(ref, PresignRequest.Method.PUT, Duration.ofMinutes(5)));
+    Request upload = new Request.Builder().url(put.toString())
+        .header("X-Amz-Meta-Owner", "ops")
+        .header("x-amz-meta-retention-days", "30")
+        .put(RequestBody.create(bytes("tagged"), MediaType.get("text/plain"))).build();
+    try (Response response = HTTP.newCall(upload).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+
+    ObjectMetadata metadata = backend.head(ref, listener);
+
+    assertThat(metadata.userMetadata()).containsOnly(Map.entry("owner", "ops"), Map.entry("retention-days", "30"));
+    assertThat(metadata.contentType()).isEqualTo("text/plain");
   }
 
   @Test
@@ -331,6 +350,33 @@ class S3BackendTest {
       try (ObjectContent got = virtual.get(ref, null, listener)) {
         assertThat(got.stream().readAllBytes()).isEqualTo(bytes("vh"));
       }
+    }
+  }
+
+  @Test
+  void virtualHostedAlternatesBuckets() throws IOException {
+    try (S3ProxyServer virtualServer = S3ProxyServer.builder().virtualHost("localhost").start()) {
+      virtualServer.createBucket("first-bucket");
+      virtualServer.createBucket("second-bucket");
+      OkHttpClient loopbackDns = HTTP.newBuilder().dns(host -> List.of(InetAddress.getLoopbackAddress())).build();
+      S3Backend virtual = backendBuilder().endpoint(URI.create("http://localhost:" + virtualServer.port()))
+          .addressing(S3Backend.Addressing.VIRTUAL_HOSTED).httpClient(loopbackDns).build();
+      ObjectRef first = ObjectRef.of("first-bucket", "same/key.txt");
+      ObjectRef second = ObjectRef.of("second-bucket", "same/key.txt");
+
+      virtual.put(first, ObjectBody.ofBytes(bytes("one")), "text/plain", listener);
+      virtual.put(second, ObjectBody.ofBytes(bytes("two")), "text/plain", listener);
+
+      for (int i = 0; i < 2; i++) {
+        try (ObjectContent got = virtual.get(first, null, listener)) {
+          assertThat(got.stream().readAllBytes()).isEqualTo(bytes("one"));
+        }
+        try (ObjectContent got = virtual.get(second, null, listener)) {
+          assertThat(got.stream().readAllBytes()).isEqualTo(bytes("two"));
+        }
+      }
+      assertThat(exchanges.get(2).url()).startsWith("http://first-bucket.localhost:");
+      assertThat(exchanges.get(3).url()).startsWith("http://second-bucket.localhost:");
     }
   }
 

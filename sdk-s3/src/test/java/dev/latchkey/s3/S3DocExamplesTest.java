@@ -66,7 +66,7 @@ class S3DocExamplesTest {
     Duration expiry = Duration.ofSeconds(request.get("expires_seconds").asLong());
 
     SIGNER.engine().presign(get, CREDENTIALS, TIME, expiry.getSeconds(), trace);
-    SignableRequest presigned = SIGNER.presign(get, CREDENTIALS, TIME, expiry);
+    PresignedUrl presigned = SIGNER.presign(get, CREDENTIALS, TIME, expiry);
 
     assertThat(trace.canonicalRequest).isEqualTo(example.get("expected").get("canonical_request").asText());
     URI expectedUrl = URI.create(example.get("expected").get("url").asText());

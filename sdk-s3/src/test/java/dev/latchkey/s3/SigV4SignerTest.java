@@ -102,7 +102,7 @@ class SigV4SignerTest {
     AwsCredentials temporary = AwsCredentials.builder().accessKeyId("ASIATEST")
         .secretAccessKey(SecretValue.of("s")).sessionToken(SecretValue.of("token/+=")).build();
 
-    SignableRequest presigned = signer.presign(get("https://h.example/b/k"), temporary, TIME, Duration.ofMinutes(5));
+    PresignedUrl presigned = signer.presign(get("https://h.example/b/k"), temporary, TIME, Duration.ofMinutes(5));
 
     assertThat(presigned.uri().getRawQuery()).contains("X-Amz-Security-Token=token%2F%2B%3D");
     assertThat(presigned.uri().getRawQuery()).contains("X-Amz-Expires=300");
@@ -110,7 +110,7 @@ class SigV4SignerTest {
 
   @Test
   void presignKeepsQueryAheadOfSigV4Parameters() {
-    SignableRequest presigned = signer.presign(get("https://h.example/b/k?versionId=v%2B1#frag"), KEYS, TIME,
+    PresignedUrl presigned = signer.presign(get("https://h.example/b/k?versionId=v%2B1#frag"), KEYS, TIME,
         Duration.ofMinutes(5));
 
     assertThat(presigned.uri().getRawQuery()).startsWith("versionId=v%2B1&X-Amz-Algorithm=AWS4-HMAC-SHA256&");
@@ -146,7 +146,7 @@ class SigV4SignerTest {
         .expiresAt(TIME.plusSeconds(600)).build();
     SigV4Presigner presigner = SigV4Presigner.builder().signer(signer).clock(InstantSource.fixed(TIME)).build();
 
-    SignableRequest presigned = presigner.presign(get("https://h.example/b/k"), shortLived, Duration.ofHours(1));
+    PresignedUrl presigned = presigner.presign(get("https://h.example/b/k"), shortLived, Duration.ofHours(1));
 
     assertThat(presigned.uri().getRawQuery()).contains("X-Amz-Expires=600");
   }
@@ -158,7 +158,7 @@ class SigV4SignerTest {
     SigV4Presigner presigner = SigV4Presigner.builder().signer(signer).clock(InstantSource.fixed(TIME))
         .clockSkew(skew).build();
 
-    SignableRequest presigned = presigner.presign(get("https://h.example/b/k"), KEYS, Duration.ofMinutes(1));
+    PresignedUrl presigned = presigner.presign(get("https://h.example/b/k"), KEYS, Duration.ofMinutes(1));
 
     assertThat(presigned.uri().getRawQuery()).contains("X-Amz-Date=20260301T110000Z");
   }
@@ -172,6 +172,61 @@ class SigV4SignerTest {
     assertThatThrownBy(() -> presigner.presign(get("https://h.example/b/k"), expiring, Duration.ofMinutes(1)))
         .isInstanceOf(CredentialException.class)
         .hasMessageContaining("ASIATEST");
+  }
+
+  @Test
+  void presignedUrlReportsMethodHeadersAndExpiry() {
+    SignableRequest put = SignableRequest.builder("PUT", URI.create("https://h.example/b/k"))
+        .addHeader("x-amz-meta-owner", "team-a").build();
+
+    PresignedUrl presigned = signer.presign(put, KEYS, TIME.plusMillis(700), Duration.ofMinutes(5));
+
+    assertThat(presigned.method()).isEqualTo("PUT");
+    assertThat(presigned.headers()).isEqualTo(put.headers());
+    assertThat(presigned.signingTime()).isEqualTo(TIME);
+    assertThat(presigned.expiresAt()).isEqualTo(TIME.plusSeconds(300));
+    assertThat(presigned.uri().toString()).isEqualTo(presigned.url());
+    assertThat(presigned.url()).contains("X-Amz-SignedHeaders=host%3Bx-amz-meta-owner&");
+  }
+
+  @Test
+  void presignedUrlToStringOmitsQuery() {
+    AwsCredentials temporary = AwsCredentials.builder().accessKeyId("ASIATEST")
+        .secretAccessKey(SecretValue.of("s")).sessionToken(SecretValue.of("session-token-value")).build();
+
+    PresignedUrl presigned = signer.presign(get("https://h.example/b/k?versionId=7"), temporary, TIME,
+        Duration.ofMinutes(5));
+
+    assertThat(presigned.url()).contains("session-token-value");
+    assertThat(presigned.toString()).doesNotContain("session-token-value");
+    assertThat(presigned.toString()).doesNotContain("X-Amz-Signature");
+    assertThat(presigned.toString()).contains("GET https://h.example/b/k");
+  }
+
+  @Test
+  void switchesScopeBetweenCredentialsAndSigners() {
+    AwsCredentials other = AwsCredentials.of("AKIDOTHER", SecretValue.of("other-secret"));
+    SigV4Signer sts = SigV4Signer.builder().region("us-east-2").service("sts").build();
+
+    String first = authorization(signer, KEYS, TIME);
+    String second = authorization(signer, other, TIME);
+    String third = authorization(sts, other, TIME);
+    String nextDay = authorization(signer, KEYS, TIME.plusSeconds(86_400));
+
+    assertThat(first).startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/20260301/eu-west-1/s3/aws4_request, ");
+    assertThat(second).startsWith("AWS4-HMAC-SHA256 Credential=AKIDOTHER/20260301/eu-west-1/s3/aws4_request, ");
+    assertThat(third).startsWith("AWS4-HMAC-SHA256 Credential=AKIDOTHER/20260301/us-east-2/sts/aws4_request, ");
+    assertThat(nextDay).startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/20260302/eu-west-1/s3/aws4_request, ");
+    assertThat(authorization(signer, KEYS, TIME)).isEqualTo(first);
+    assertThat(signatureOf(second)).isNotEqualTo(signatureOf(first));
+  }
+
+  private static String authorization(SigV4Signer signer, AwsCredentials credentials, Instant time) {
+    return signer.sign(get("https://h.example/b/k"), credentials, time).firstHeader("Authorization").orElseThrow();
+  }
+
+  private static String signatureOf(String authorization) {
+    return authorization.substring(authorization.indexOf("Signature=") + "Signature=".length());
   }
 
   @Test

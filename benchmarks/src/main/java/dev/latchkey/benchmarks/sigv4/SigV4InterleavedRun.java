@@ -1,5 +1,8 @@
 package dev.latchkey.benchmarks.sigv4;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -7,7 +10,13 @@ import java.util.concurrent.Callable;
  * Times the methods of {@link SigV4SigningBenchmark} interleaved in one JVM: each round runs every
  * method 20,000 times in turn, so a change in the machine's load affects all of them alike. This
  * complements the JMH run, whose benchmarks run one after another, on a shared machine whose load
- * changes between them. It prints nanoseconds per operation over 20 rounds after 10 warm-up rounds.
+ * changes between them. Setup first checks that the libraries produce the same signatures.
+ *
+ * <p>It prints, per method, over 20 rounds after 10 warm-up rounds: the median of the rounds in
+ * nanoseconds of this thread's CPU time per operation, that median divided by the floor's, and the
+ * mean wall-clock time per operation. CPU time leaves out the time the thread waits for a core, so
+ * on a loaded machine it varies far less than wall-clock time. Earlier runs reported the
+ * wall-clock mean only.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.latchkey.benchmarks.sigv4.SigV4InterleavedRun}
  */
@@ -30,18 +39,35 @@ public final class SigV4InterleavedRun {
         new Named("latchkeyPresign", benchmark::latchkeyPresign),
         new Named("awsSdkPresign", benchmark::awsSdkPresign),
         new Named("minioPresign", benchmark::minioPresign));
-    long[] nanos = new long[methods.size()];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long[][] cpuNanos = new long[methods.size()][MEASURED_ROUNDS];
+    long[] wallNanos = new long[methods.size()];
     for (int round = 0; round < WARM_UP_ROUNDS + MEASURED_ROUNDS; round++) {
       for (int m = 0; m < methods.size(); m++) {
-        long elapsed = time(methods.get(m).call());
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        long wall = time(methods.get(m).call());
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
         if (round >= WARM_UP_ROUNDS) {
-          nanos[m] += elapsed;
+          cpuNanos[m][round - WARM_UP_ROUNDS] = cpu;
+          wallNanos[m] += wall;
         }
       }
     }
+    double floorMedian = medianPerCall(cpuNanos[0]);
+    System.out.printf("%-16s %18s %8s %18s%n", "method", "CPU ns/op (median)", "x floor", "wall ns/op (mean)");
     for (int m = 0; m < methods.size(); m++) {
-      System.out.printf("%-16s %8.0f ns/op%n", methods.get(m).name(), nanos[m] / (double) MEASURED_ROUNDS / CALLS_PER_ROUND);
+      double median = medianPerCall(cpuNanos[m]);
+      double wallMean = wallNanos[m] / (double) MEASURED_ROUNDS / CALLS_PER_ROUND;
+      System.out.printf("%-16s %18.0f %8.2f %18.0f%n", methods.get(m).name(), median, median / floorMedian, wallMean);
     }
+  }
+
+  private static double medianPerCall(long[] roundNanos) {
+    long[] sorted = roundNanos.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    double median = sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
+    return median / CALLS_PER_ROUND;
   }
 
   private static long time(Callable<?> call) throws Exception {

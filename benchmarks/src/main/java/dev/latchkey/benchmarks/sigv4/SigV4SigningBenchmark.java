@@ -2,6 +2,7 @@ package dev.latchkey.benchmarks.sigv4;
 
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.s3.PresignedUrl;
 import dev.latchkey.s3.SigV4Signer;
 import dev.latchkey.signing.SignableRequest;
 import io.minio.Signer;
@@ -13,6 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -37,12 +41,13 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /**
  * SigV4 signing of a typical S3 GET, as a header signature and as a presigned URL, by Latchkey, the
  * AWS SDK v2 {@code AwsV4HttpSigner} and MinIO's {@code Signer}, on identical inputs: the same
- * method, URL, headers, credentials, time and region. All three produce the same signature for the
- * header and for the presigned URL.
+ * method, URL, headers, credentials, time and region. {@link #setUp} checks that all three write the
+ * same {@code Authorization} value, and presigned URLs with the same query parameters, before
+ * anything is timed.
  *
- * <p>{@link #floor} is the cryptographic minimum of one signature: one SHA-256 of the canonical
- * request and one HMAC-SHA256 of the string to sign, with the derived signing key already in an
- * initialized {@link Mac}.
+ * <p>{@link #floor} is the cryptographic minimum of one header signature: one SHA-256 of the
+ * canonical request and one HMAC-SHA256 of the string to sign, with the derived signing key already
+ * in an initialized {@link Mac}. Setup checks that it computes the same signature as the libraries.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -98,6 +103,58 @@ public class SigV4SigningBenchmark {
         .get().build();
 
     setUpFloor();
+    checkSameSignatures();
+  }
+
+  /**
+   * Checks that the three libraries sign the same request the same way, so the benchmark compares
+   * equal work: the same {@code Authorization} value, the floor's signature in it, and presigned URLs
+   * whose query parameters are the same (the libraries write them in different orders).
+   *
+   * @throws IllegalStateException if any output differs
+   */
+  private void checkSameSignatures() {
+    String latchkeyAuthorization = latchkeyHeader().firstHeader("Authorization").orElseThrow();
+    String awsAuthorization = awsSdkHeader().request().firstMatchingHeader("Authorization").orElseThrow();
+    String minioAuthorization = minioHeaderUnchecked().header("Authorization");
+    requireEqual("Authorization (AWS SDK)", latchkeyAuthorization, awsAuthorization);
+    requireEqual("Authorization (MinIO)", latchkeyAuthorization, minioAuthorization);
+    String floorSignature = HexFormat.of().formatHex(floor());
+    requireEqual("floor signature", latchkeyAuthorization.substring(latchkeyAuthorization.length() - 64),
+        floorSignature);
+
+    List<String> latchkeyQuery = sortedQuery(latchkeyPresign().url());
+    requireEqual("presigned query (AWS SDK)", latchkeyQuery, sortedQuery(awsSdkPresign().request().getUri().toString()));
+    requireEqual("presigned query (MinIO)", latchkeyQuery, sortedQuery(minioPresignUnchecked().toString()));
+  }
+
+  private static List<String> sortedQuery(String url) {
+    String[] parameters = URI.create(url).getRawQuery().split("&");
+    Arrays.sort(parameters);
+    return List.of(parameters);
+  }
+
+  private static void requireEqual(String what, Object latchkey, Object other) {
+    if (!latchkey.equals(other)) {
+      throw new IllegalStateException("The libraries sign different inputs: " + what + " is " + other
+          + " but Latchkey's is " + latchkey);
+    }
+  }
+
+  private Request minioHeaderUnchecked() {
+    try {
+      return minioHeader();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("MinIO failed to sign the benchmark request", e);
+    }
+  }
+
+  private HttpUrl minioPresignUnchecked() {
+    try {
+      return minioPresign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("MinIO failed to presign the benchmark request", e);
+    }
   }
 
   private void setUpFloor() throws GeneralSecurityException {
@@ -105,7 +162,7 @@ public class SigV4SigningBenchmark {
         + "\nx-amz-date:20260301T100000Z\n\nhost;x-amz-content-sha256;x-amz-date\n" + EMPTY_SHA256;
     floorCanonicalRequest = canonical.getBytes(StandardCharsets.UTF_8);
     floorDigest = MessageDigest.getInstance("SHA-256");
-    String hash = java.util.HexFormat.of().formatHex(floorDigest.digest(floorCanonicalRequest));
+    String hash = HexFormat.of().formatHex(floorDigest.digest(floorCanonicalRequest));
     floorStringToSign = ("AWS4-HMAC-SHA256\n20260301T100000Z\n20260301/us-east-1/s3/aws4_request\n" + hash)
         .getBytes(StandardCharsets.UTF_8);
     byte[] key = hmac(("AWS4" + SECRET_KEY).getBytes(StandardCharsets.UTF_8), "20260301");
@@ -126,7 +183,7 @@ public class SigV4SigningBenchmark {
   }
 
   @Benchmark
-  public SignableRequest latchkeyPresign() {
+  public PresignedUrl latchkeyPresign() {
     return latchkey.presign(latchkeyPresignRequest, latchkeyCredentials, TIME, EXPIRY);
   }
 

@@ -1,25 +1,47 @@
 package dev.latchkey.azure.internal;
 
-import java.util.regex.Pattern;
-
 /** Checks Blob Storage container names. */
 public final class ContainerNames {
-
-  /** 3 to 63 lower-case letters, digits and single hyphens starting with a letter or digit, or a system container. */
-  private static final Pattern VALID = Pattern.compile("\\$root|\\$web|\\$logs|[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
 
   private ContainerNames() {}
 
   /**
-   * Returns {@code container} if it is a valid container name.
+   * Returns {@code container} if it is a valid container name: 3 to 63 lower-case letters, digits
+   * and single hyphens, starting and ending with a letter or digit, or one of the system containers
+   * {@code $root}, {@code $web} and {@code $logs}.
    *
    * @throws IllegalArgumentException if it is not; the message names the rule
    */
   public static String check(String container) {
-    if (container == null || !VALID.matcher(container).matches()) {
+    if (container == null || !isValid(container)) {
       throw new IllegalArgumentException("Invalid container name '" + container
           + "': use 3 to 63 lower-case letters, digits and single hyphens, starting with a letter or digit");
     }
     return container;
+  }
+
+  private static boolean isValid(String container) {
+    if (container.equals("$root") || container.equals("$web") || container.equals("$logs")) {
+      return true;
+    }
+    int length = container.length();
+    if (length < 3 || length > 63 || !isLetterOrDigit(container.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = container.charAt(i);
+      if (c == '-') {
+        if (i + 1 == length || !isLetterOrDigit(container.charAt(i + 1))) {
+          return false;
+        }
+      } else if (!isLetterOrDigit(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 }

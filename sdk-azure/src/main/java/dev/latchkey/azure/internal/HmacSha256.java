@@ -1,6 +1,7 @@
 package dev.latchkey.azure.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -17,6 +18,9 @@ import java.util.Base64;
  * states are only copied, never updated.
  */
 public final class HmacSha256 {
+
+  /** The length of an HMAC-SHA256 value in bytes. */
+  public static final int MAC_BYTES = 32;
 
   private static final int BLOCK_BYTES = 64;
 
@@ -59,6 +63,23 @@ public final class HmacSha256 {
     MessageDigest outer = copy(outerStart);
     outer.update(inner.digest());
     return outer.digest();
+  }
+
+  /**
+   * Writes the HMAC-SHA256 of {@code length} bytes of {@code message} from {@code offset} into the
+   * first {@link #MAC_BYTES} bytes of {@code output}.
+   */
+  public void sign(byte[] message, int offset, int length, byte[] output) {
+    MessageDigest inner = copy(innerStart);
+    inner.update(message, offset, length);
+    MessageDigest outer = copy(outerStart);
+    try {
+      inner.digest(output, 0, MAC_BYTES);
+      outer.update(output, 0, MAC_BYTES);
+      outer.digest(output, 0, MAC_BYTES);
+    } catch (DigestException e) {
+      throw new IllegalArgumentException("Invalid HMAC output array: it needs " + MAC_BYTES + " bytes", e);
+    }
   }
 
   /** Returns the Base64 HMAC-SHA256 of the UTF-8 bytes of {@code text}. */

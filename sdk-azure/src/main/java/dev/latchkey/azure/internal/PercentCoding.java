@@ -92,6 +92,11 @@ public final class PercentCoding {
     out.append(text, runStart, text.length());
   }
 
+  /** Returns whether a byte or ASCII character is unreserved ({@code A-Z a-z 0-9 - . _ ~}). */
+  static boolean isUnreserved(int octet) {
+    return octet >= 0 && octet < 0x80 && UNRESERVED[octet];
+  }
+
   private static void appendEscape(StringBuilder out, int octet) {
     out.append('%').append(HEX[octet >> 4]).append(HEX[octet & 0xF]);
   }

@@ -3,6 +3,7 @@ package dev.latchkey.azure.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /** Splits raw query strings into decoded parameters. */
 final class QueryParameters {
@@ -16,6 +17,15 @@ final class QueryParameters {
    */
   static List<String[]> decodeLowerCasedNames(String rawQuery) {
     List<String[]> parameters = new ArrayList<>(4);
+    forEachDecoded(rawQuery, (name, value) -> parameters.add(new String[] {name, value}));
+    return parameters;
+  }
+
+  /**
+   * Passes each parameter of a raw query, in order, to {@code action} as it is decoded: the name
+   * decoded and lower-cased, the value decoded, {@code ""} for a parameter without {@code =}.
+   */
+  static void forEachDecoded(String rawQuery, BiConsumer<String, String> action) {
     int start = 0;
     while (start <= rawQuery.length()) {
       int end = rawQuery.indexOf('&', start);
@@ -23,14 +33,13 @@ final class QueryParameters {
         end = rawQuery.length();
       }
       if (end > start) {
-        parameters.add(decode(rawQuery, start, end));
+        decode(rawQuery, start, end, action);
       }
       start = end + 1;
     }
-    return parameters;
   }
 
-  private static String[] decode(String rawQuery, int start, int end) {
+  private static void decode(String rawQuery, int start, int end, BiConsumer<String, String> action) {
     int equals = rawQuery.indexOf('=', start);
     String name;
     String value;
@@ -42,6 +51,6 @@ final class QueryParameters {
       value = rawQuery.substring(equals + 1, end);
     }
     String decodedName = PercentCoding.decodeQueryComponent(name).toLowerCase(Locale.ROOT);
-    return new String[] {decodedName, PercentCoding.decodeQueryComponent(value)};
+    action.accept(decodedName, PercentCoding.decodeQueryComponent(value));
   }
 }

@@ -1,8 +1,7 @@
 package dev.latchkey.azure.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
@@ -17,20 +16,11 @@ public final class SasTimes {
    * times per token; others go through {@link DateTimeFormatter#ISO_INSTANT}.
    */
   public static String format(Instant time) {
-    LocalDateTime utc = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC);
-    if (utc.getYear() < 1000 || utc.getYear() > 9999) {
+    if (!SigningBuffer.isFormattedByHand(time.getEpochSecond())) {
       return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
     }
-    StringBuilder text = new StringBuilder(20).append(utc.getYear());
-    appendField(text, '-', utc.getMonthValue());
-    appendField(text, '-', utc.getDayOfMonth());
-    appendField(text, 'T', utc.getHour());
-    appendField(text, ':', utc.getMinute());
-    appendField(text, ':', utc.getSecond());
-    return text.append('Z').toString();
-  }
-
-  private static void appendField(StringBuilder text, char separator, int twoDigitValue) {
-    text.append(separator).append((char) ('0' + twoDigitValue / 10)).append((char) ('0' + twoDigitValue % 10));
+    byte[] text = new byte[SigningBuffer.ISO_TIME_BYTES];
+    SigningBuffer.formatIsoTime(time.getEpochSecond(), text);
+    return new String(text, StandardCharsets.US_ASCII);
   }
 }

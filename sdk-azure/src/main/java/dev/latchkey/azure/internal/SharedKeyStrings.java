@@ -3,7 +3,6 @@ package dev.latchkey.azure.internal;
 import dev.latchkey.signing.SignableRequest;
 import dev.latchkey.signing.SignableRequest.Header;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,14 +46,30 @@ public final class SharedKeyStrings {
 
   /**
    * Returns the Shared Key string to sign of {@code request} as if {@code x-ms-date} were replaced
-   * by {@code msDate} and {@code x-ms-version} added as {@code addedVersion}, so a signer computes the
-   * signature before it copies the request once with all its new headers.
+   * by {@code msDate} and {@code x-ms-version} added as {@code addedVersion}.
    *
    * @param msDate the {@code x-ms-date} to sign in place of the request's, or {@code null}
    * @param addedVersion the {@code x-ms-version} of a request that has none, or {@code null}
    */
   public static String stringToSign(SignableRequest request, String accountName, String msDate, String addedVersion) {
-    MsHeaders msHeaders = new MsHeaders(request.headers().size() + 2);
+    SigningBuffer buffer = SigningBuffer.current();
+    writeStringToSign(buffer, request, accountName, msDate, addedVersion);
+    return buffer.toString();
+  }
+
+  /**
+   * Writes the Shared Key string to sign of {@code request} into {@code buffer} as UTF-8, as if
+   * {@code x-ms-date} were replaced by {@code msDate} and {@code x-ms-version} added as {@code
+   * addedVersion}, so a signer computes the signature before it copies the request once with all
+   * its new headers.
+   *
+   * @param msDate the {@code x-ms-date} to sign in place of the request's, or {@code null}
+   * @param addedVersion the {@code x-ms-version} of a request that has none, or {@code null}
+   */
+  public static void writeStringToSign(SigningBuffer buffer, SignableRequest request, String accountName,
+      String msDate, String addedVersion) {
+    SigningBuffer.SortedPairs msHeaders = buffer.pairs;
+    msHeaders.clear();
     String[] slots = new String[STANDARD_HEADERS.length];
     String version = addedVersion;
     for (Header header : request.headers()) {
@@ -78,65 +93,59 @@ public final class SharedKeyStrings {
     if (addedVersion != null) {
       msHeaders.add("x-ms-version", addedVersion);
     }
-    return assemble(request, accountName, slots, msHeaders, version);
-  }
-
-  private static String assemble(SignableRequest request, String accountName, String[] slots, MsHeaders msHeaders,
-      String version) {
     if (slots[CONTENT_LENGTH] == null && request.bodyLength() > 0) {
       slots[CONTENT_LENGTH] = Long.toString(request.bodyLength());
     }
     if ("0".equals(slots[CONTENT_LENGTH]) && (version == null || version.compareTo(EMPTY_ZERO_LENGTH_VERSION) >= 0)) {
       slots[CONTENT_LENGTH] = null;
     }
-    StringBuilder out = new StringBuilder(320).append(request.method()).append('\n');
+    buffer.append(request.method()).append('\n');
     for (String slot : slots) {
-      if (slot != null) {
-        out.append(slot);
-      }
-      out.append('\n');
+      buffer.append(slot).append('\n');
     }
-    msHeaders.appendSorted(out);
-    appendCanonicalizedResource(out, accountName, request.uri());
-    return out.toString();
+    writeCanonicalizedHeaders(buffer, msHeaders);
+    writeCanonicalizedResource(buffer, accountName, request.uri());
   }
 
   /** Returns the Shared Key Lite string to sign of {@code request} for {@code accountName}. */
   public static String liteStringToSign(SignableRequest request, String accountName) {
-    String[] slots = standardHeaderValues(request);
-    StringBuilder out = new StringBuilder(192).append(request.method()).append('\n');
-    for (int slot : new int[] {CONTENT_MD5, CONTENT_TYPE, DATE}) {
-      out.append(slots[slot] == null ? "" : slots[slot]).append('\n');
-    }
-    appendCanonicalizedHeaders(out, request.headers());
-    out.append('/').append(accountName).append(pathOf(request.uri()));
-    String comp = compParameter(request.uri().getRawQuery());
-    if (comp != null) {
-      out.append("?comp=").append(comp);
-    }
-    return out.toString();
+    SigningBuffer buffer = SigningBuffer.current();
+    writeLiteStringToSign(buffer, request, accountName);
+    return buffer.toString();
   }
 
-  /** Returns the canonicalized headers: one {@code name:value} line per {@code x-ms-} header. */
-  public static String canonicalizedHeaders(List<Header> headers) {
-    StringBuilder out = new StringBuilder();
-    appendCanonicalizedHeaders(out, headers);
-    return out.toString();
-  }
-
-  /** Returns the canonicalized resource of a request URI for {@code accountName}. */
-  public static String canonicalizedResource(String accountName, URI uri) {
-    StringBuilder out = new StringBuilder();
-    appendCanonicalizedResource(out, accountName, uri);
-    return out.toString();
-  }
-
-  private static String[] standardHeaderValues(SignableRequest request) {
+  /** Writes the Shared Key Lite string to sign of {@code request} into {@code buffer} as UTF-8. */
+  public static void writeLiteStringToSign(SigningBuffer buffer, SignableRequest request, String accountName) {
     String[] slots = new String[STANDARD_HEADERS.length];
     for (Header header : request.headers()) {
       fillSlot(slots, header.name(), header.value());
     }
-    return slots;
+    buffer.append(request.method()).append('\n');
+    for (int slot : new int[] {CONTENT_MD5, CONTENT_TYPE, DATE}) {
+      buffer.append(slots[slot]).append('\n');
+    }
+    collectMsHeaders(buffer.pairs, request.headers());
+    writeCanonicalizedHeaders(buffer, buffer.pairs);
+    buffer.append('/').append(accountName).append(pathOf(request.uri()));
+    String comp = compParameter(request.uri().getRawQuery());
+    if (comp != null) {
+      buffer.append("?comp=").append(comp);
+    }
+  }
+
+  /** Returns the canonicalized headers: one {@code name:value} line per {@code x-ms-} header. */
+  public static String canonicalizedHeaders(List<Header> headers) {
+    SigningBuffer buffer = SigningBuffer.current();
+    collectMsHeaders(buffer.pairs, headers);
+    writeCanonicalizedHeaders(buffer, buffer.pairs);
+    return buffer.toString();
+  }
+
+  /** Returns the canonicalized resource of a request URI for {@code accountName}. */
+  public static String canonicalizedResource(String accountName, URI uri) {
+    SigningBuffer buffer = SigningBuffer.current();
+    writeCanonicalizedResource(buffer, accountName, uri);
+    return buffer.toString();
   }
 
   /** Stores the first value of a standard header in its slot; other headers are ignored. */
@@ -151,75 +160,49 @@ public final class SharedKeyStrings {
     }
   }
 
+  /** Returns whether a header name starts with {@code x-ms-} in any case (header names are ASCII). */
   private static boolean isMsHeader(String name) {
-    return name.regionMatches(true, 0, "x-ms-", 0, 5);
+    return name.length() >= 5 && (name.charAt(0) | 0x20) == 'x' && name.charAt(1) == '-'
+        && (name.charAt(2) | 0x20) == 'm' && (name.charAt(3) | 0x20) == 's' && name.charAt(4) == '-';
   }
 
-  private static void appendCanonicalizedHeaders(StringBuilder out, List<Header> headers) {
-    MsHeaders msHeaders = new MsHeaders(headers.size());
+  /** Adds every {@code x-ms-} header, name lower-cased and trimmed, value trimmed. */
+  private static void collectMsHeaders(SigningBuffer.SortedPairs msHeaders, List<Header> headers) {
+    msHeaders.clear();
     for (Header header : headers) {
       if (isMsHeader(header.name())) {
         msHeaders.add(header.name().toLowerCase(Locale.ROOT).trim(), header.value().trim());
       }
     }
-    msHeaders.appendSorted(out);
   }
 
-  /**
-   * The {@code x-ms-} headers of one request, lower-cased and trimmed. Requests have a handful, so
-   * they are kept in two arrays and sorted by insertion, which keeps the order of repeated names.
-   */
-  private static final class MsHeaders {
-    private final String[] names;
-    private final String[] values;
-    private int size;
-
-    MsHeaders(int capacity) {
-      this.names = new String[capacity];
-      this.values = new String[capacity];
-    }
-
-    void add(String name, String value) {
-      int position = size;
-      while (position > 0 && names[position - 1].compareTo(name) > 0) {
-        names[position] = names[position - 1];
-        values[position] = values[position - 1];
-        position--;
-      }
-      names[position] = name;
-      values[position] = value;
-      size++;
-    }
-
-    /** Appends one {@code name:value} line per name, joining repeated names' values with commas. */
-    void appendSorted(StringBuilder out) {
-      for (int i = 0; i < size; i++) {
-        if (i > 0 && names[i].equals(names[i - 1])) {
-          out.setLength(out.length() - 1);
-          out.append(',').append(values[i]).append('\n');
-        } else {
-          out.append(names[i]).append(':').append(values[i]).append('\n');
-        }
+  /** Writes one {@code name:value} line per name, joining repeated names' values with commas. */
+  private static void writeCanonicalizedHeaders(SigningBuffer buffer, SigningBuffer.SortedPairs msHeaders) {
+    for (int i = 0; i < msHeaders.size(); i++) {
+      if (i > 0 && msHeaders.name(i).equals(msHeaders.name(i - 1))) {
+        buffer.truncate(buffer.length() - 1);
+        buffer.append(',').append(msHeaders.value(i)).append('\n');
+      } else {
+        buffer.append(msHeaders.name(i)).append(':').append(msHeaders.value(i)).append('\n');
       }
     }
   }
 
-  private static void appendCanonicalizedResource(StringBuilder out, String accountName, URI uri) {
-    out.append('/').append(accountName).append(pathOf(uri));
+  private static void writeCanonicalizedResource(SigningBuffer buffer, String accountName, URI uri) {
+    buffer.append('/').append(accountName).append(pathOf(uri));
     String query = uri.getRawQuery();
     if (query == null || query.isEmpty()) {
       return;
     }
-    List<String[]> parameters = QueryParameters.decodeLowerCasedNames(query);
-    parameters.sort((a, b) -> a[0].compareTo(b[0]));
-    String previous = null;
-    for (String[] parameter : parameters) {
-      if (parameter[0].equals(previous)) {
-        out.append(',').append(parameter[1]);
+    SigningBuffer.SortedPairs parameters = buffer.pairs;
+    parameters.clear();
+    QueryParameters.forEachDecoded(query, parameters::add);
+    for (int i = 0; i < parameters.size(); i++) {
+      if (i > 0 && parameters.name(i).equals(parameters.name(i - 1))) {
+        buffer.append(',').append(parameters.value(i));
       } else {
-        out.append('\n').append(parameter[0]).append(':').append(parameter[1]);
+        buffer.append('\n').append(parameters.name(i)).append(':').append(parameters.value(i));
       }
-      previous = parameter[0];
     }
   }
 
@@ -232,11 +215,12 @@ public final class SharedKeyStrings {
     if (rawQuery == null) {
       return null;
     }
-    for (String[] parameter : QueryParameters.decodeLowerCasedNames(rawQuery)) {
-      if (parameter[0].equals("comp")) {
-        return parameter[1];
+    String[] comp = new String[1];
+    QueryParameters.forEachDecoded(rawQuery, (name, value) -> {
+      if (comp[0] == null && name.equals("comp")) {
+        comp[0] = value;
       }
-    }
-    return null;
+    });
+    return comp[0];
   }
 }

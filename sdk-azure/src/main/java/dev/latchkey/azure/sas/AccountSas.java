@@ -1,13 +1,10 @@
 package dev.latchkey.azure.sas;
 
 import dev.latchkey.azure.internal.KeyedHmac;
-import dev.latchkey.azure.internal.SasQuery;
+import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.credentials.SasToken;
 import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.credentials.SharedKey;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -27,18 +24,18 @@ public final class AccountSas {
   static final String OLDEST_VERSION = "2015-04-05";
   static final String ENCRYPTION_SCOPE_VERSION = "2020-12-06";
 
-  private static final KeyedHmac HMAC = new KeyedHmac();
-
   private final SasGrant grant;
-  private final Set<AccountSasService> services;
-  private final Set<AccountSasResourceType> resourceTypes;
-  private final Set<AccountSasPermission> permissions;
+  private final String services;
+  private final String resourceTypes;
+  private final String permissions;
+  private final boolean hasEncryptionScope;
 
-  private AccountSas(Builder builder) {
-    this.grant = builder.grant.build();
-    this.services = EnumSet.copyOf(builder.services);
-    this.resourceTypes = EnumSet.copyOf(builder.resourceTypes);
-    this.permissions = EnumSet.copyOf(builder.permissions);
+  private AccountSas(Builder builder, SasGrant grant) {
+    this.grant = grant;
+    this.services = AccountSasService.toLetters(builder.services);
+    this.resourceTypes = AccountSasResourceType.toLetters(builder.resourceTypes);
+    this.permissions = AccountSasPermission.toLetters(builder.permissions);
+    this.hasEncryptionScope = grant.version().compareTo(ENCRYPTION_SCOPE_VERSION) >= 0;
   }
 
   public static Builder builder() {
@@ -53,39 +50,56 @@ public final class AccountSas {
   public SasToken sign(SharedKey key) {
     Objects.requireNonNull(key, "key");
     SasGrant.Window window = grant.window(null, null);
-    String signature = HMAC.forBase64Key(key.accountKey()).signBase64(stringToSign(key.accountName(), window));
-    SasQuery query = new SasQuery().add("sv", grant.version())
-        .add("ss", AccountSasService.toLetters(services)).add("srt", AccountSasResourceType.toLetters(resourceTypes))
-        .add("sp", AccountSasPermission.toLetters(permissions))
-        .add("st", window.start()).add("se", window.expiry())
-        .add("sip", grant.ipRange()).add("spr", grant.protocolValue())
-        .add("ses", grant.encryptionScope()).add("sig", signature);
-    return SasToken.of(SecretValue.of(query.toString()), window.expiryInstant());
+    SigningBuffer buffer = SigningBuffer.current();
+    writeStringToSign(buffer, key.accountName(), window);
+    buffer.signAndClear(KeyedHmac.forBase64Key(key.accountKey()));
+    buffer.append("sv=").appendQueryComponent(grant.version()).appendQueryParameter("ss", services)
+        .appendQueryParameter("srt", resourceTypes).appendQueryParameter("sp", permissions);
+    BlobSas.writeTimeParameters(buffer, window);
+    buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue())
+        .appendQueryParameter("ses", grant.encryptionScope()).append("&sig=").appendSignature();
+    return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /** Returns the string to sign for the given times; for tests and diagnostics. */
   String stringToSign(String accountName, SasGrant.Window window) {
-    SignedFields fields = new SignedFields().add(accountName)
-        .add(AccountSasPermission.toLetters(permissions)).add(AccountSasService.toLetters(services))
-        .add(AccountSasResourceType.toLetters(resourceTypes)).add(window.start()).add(window.expiry())
-        .add(grant.ipRange()).add(grant.protocolValue()).add(grant.version());
-    if (grant.version().compareTo(ENCRYPTION_SCOPE_VERSION) >= 0) {
-      fields.add(grant.encryptionScope());
+    SigningBuffer buffer = SigningBuffer.current();
+    writeStringToSign(buffer, accountName, window);
+    return buffer.toString();
+  }
+
+  /**
+   * Writes the account, {@code sp}, {@code ss}, {@code srt}, {@code st}, {@code se}, {@code sip},
+   * {@code spr}, {@code sv}, from 2020-12-06 {@code ses}, and a final newline.
+   */
+  private void writeStringToSign(SigningBuffer buffer, String accountName, SasGrant.Window window) {
+    buffer.append(accountName).appendField(permissions).appendField(services).appendField(resourceTypes)
+        .append('\n');
+    window.writeStart(buffer, false);
+    buffer.append('\n');
+    window.writeExpiry(buffer, false);
+    buffer.appendField(grant.ipRange()).appendField(grant.protocolValue()).appendField(grant.version());
+    if (hasEncryptionScope) {
+      buffer.appendField(grant.encryptionScope());
     }
-    return fields.add(null).toString();
+    buffer.append('\n');
   }
 
   /**
    * Builder for {@link AccountSas}; not thread-safe. Defaults: version {@code 2025-11-05}, {@code
    * spr=https}, a skew margin of 5 minutes, the system clock.
    */
-  public static final class Builder {
-    private final SasGrant.Builder grant = SasGrant.builder();
+  public static final class Builder extends SasBuilderBase<Builder> {
     private Set<AccountSasService> services = Set.of();
     private Set<AccountSasResourceType> resourceTypes = Set.of();
     private Set<AccountSasPermission> permissions = Set.of();
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /** Sets the services ({@code ss}). */
     public Builder services(Set<AccountSasService> services) {
@@ -105,59 +119,14 @@ public final class AccountSas {
       return this;
     }
 
-    /** Sets the expiry ({@code se}) as an instant; exclusive with {@link #lifetime}. */
-    public Builder expiresOn(Instant expiresOn) {
-      grant.expiresOn(expiresOn);
-      return this;
-    }
 
-    /** Sets the expiry as a time after signing, from 1 second to 7 days; exclusive with {@link #expiresOn}. */
-    public Builder lifetime(Duration lifetime) {
-      grant.lifetime(lifetime);
-      return this;
-    }
 
-    /** Sets a fixed start ({@code st}) in place of the signing time moved back by the skew margin. */
-    public Builder startsOn(Instant startsOn) {
-      grant.startsOn(startsOn);
-      return this;
-    }
 
-    /** Sets how far before the signing time the SAS starts, from 0 to 1 hour; 5 minutes by default. */
-    public Builder skewMargin(Duration margin) {
-      grant.skewMargin(margin);
-      return this;
-    }
 
-    /** Sets the clock that gives the signing time; the system clock by default. */
-    public Builder clock(InstantSource clock) {
-      grant.clock(clock);
-      return this;
-    }
 
-    /** Sets the protocols ({@code spr}); {@link SasProtocol#HTTPS_ONLY} by default. */
-    public Builder protocol(SasProtocol protocol) {
-      grant.protocol(protocol);
-      return this;
-    }
 
-    /** Restricts the SAS to one IPv4 address or a range such as {@code 10.0.0.1-10.0.0.9} ({@code sip}). */
-    public Builder ipRange(String ipRange) {
-      grant.ipRange(ipRange);
-      return this;
-    }
 
-    /** Sets the service version ({@code sv}), 2015-04-05 or later. */
-    public Builder version(String version) {
-      grant.version(version);
-      return this;
-    }
 
-    /** Sets the encryption scope ({@code ses}); needs version 2020-12-06 or later. */
-    public Builder encryptionScope(String encryptionScope) {
-      grant.encryptionScope(encryptionScope);
-      return this;
-    }
 
     /**
      * Builds the SAS grant.
@@ -170,12 +139,13 @@ public final class AccountSas {
         throw new IllegalStateException("An account SAS needs services, resource types, permissions and an expiry:"
             + " call services(...), resourceTypes(...), permissions(...) and lifetime(...) or expiresOn(...)");
       }
-      if (grant.version().compareTo(OLDEST_VERSION) < 0) {
+      SasGrant built = grant.build();
+      if (built.version().compareTo(OLDEST_VERSION) < 0) {
         throw new IllegalStateException(
-            "Invalid SAS version " + grant.version() + " for an account SAS: use " + OLDEST_VERSION + " or later");
+            "Invalid SAS version " + built.version() + " for an account SAS: use " + OLDEST_VERSION + " or later");
       }
-      grant.checkVersionOptions(OLDEST_VERSION, ENCRYPTION_SCOPE_VERSION);
-      return new AccountSas(this);
+      built.checkVersionOptions(OLDEST_VERSION, ENCRYPTION_SCOPE_VERSION);
+      return new AccountSas(this, built);
     }
 
     private static <E extends Enum<E>> Set<E> nonEmpty(String option, Set<E> values) {

@@ -1,14 +1,10 @@
 package dev.latchkey.azure.sas;
 
 import dev.latchkey.azure.internal.KeyedHmac;
-import dev.latchkey.azure.internal.SasQuery;
-import dev.latchkey.azure.internal.SasTimes;
+import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.credentials.SasToken;
 import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.credentials.SharedKey;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -26,8 +22,12 @@ import java.util.Set;
  *   <li>service SAS: 2013-08-15 (no {@code sip}, {@code spr} and {@code /blob} prefix), 2015-04-05,
  *       2018-11-09 (adds {@code sr} and the snapshot time) and 2020-12-06 and later (adds {@code ses});
  *   <li>user delegation SAS: 2018-11-09, 2020-02-10 (adds {@code saoid}, {@code suoid}, {@code scid}),
- *       2020-12-06 (adds {@code ses}) and 2025-07-05 and later (adds {@code skdutid}, {@code sduoid}).
+ *       2020-12-06 (adds {@code ses}) and 2025-07-05 and later (adds {@code skdutid} and {@code
+ *       sduoid} after {@code scid}).
  * </ul>
+ *
+ * <p>Signing builds the string to sign and the query in a per-thread buffer and writes each value
+ * into the query percent-encoded once, with the HMAC of each key prepared once.
  *
  * <p>Times: the start ({@code st}) is the signing time moved back by the skew margin, so a server
  * whose clock is slightly behind accepts the SAS at once. A user delegation SAS never starts before
@@ -42,8 +42,6 @@ public final class BlobSas {
   static final String V2025_07_05 = "2025-07-05";
   static final String OLDEST_VERSION = "2013-08-15";
 
-  private static final KeyedHmac HMAC = new KeyedHmac();
-
   private final SasGrant grant;
   private final SasResource resource;
   private final String permissionLetters;
@@ -52,14 +50,27 @@ public final class BlobSas {
   private final ResponseHeaders headers;
   private final DelegationFields delegation;
 
-  private BlobSas(Builder builder) {
-    this.grant = builder.grant.build();
+  // Layout flags of the version, decided once rather than for every signature.
+  private final boolean hasBlobPrefixIpAndProtocol;
+  private final boolean hasResourceAndSnapshot;
+  private final boolean hasDelegatedPrincipals;
+  private final boolean hasEncryptionScope;
+  private final boolean hasDelegatedUser;
+
+  private BlobSas(Builder builder, SasGrant grant) {
+    this.grant = grant;
     this.resource = builder.resource;
     this.permissionLetters = BlobSasPermission.toLetters(builder.permissions);
     this.identifier = builder.identifier;
     this.snapshot = builder.snapshot;
     this.headers = builder.headers.build();
     this.delegation = builder.delegation;
+    String version = grant.version();
+    this.hasBlobPrefixIpAndProtocol = version.compareTo(V2015_04_05) >= 0;
+    this.hasResourceAndSnapshot = version.compareTo(V2018_11_09) >= 0;
+    this.hasDelegatedPrincipals = version.compareTo(V2020_02_10) >= 0;
+    this.hasEncryptionScope = version.compareTo(V2020_12_06) >= 0;
+    this.hasDelegatedUser = version.compareTo(V2025_07_05) >= 0;
   }
 
   public static Builder builder() {
@@ -74,9 +85,12 @@ public final class BlobSas {
   public SasToken sign(SharedKey key) {
     Objects.requireNonNull(key, "key");
     SasGrant.Window window = grant.window(null, null);
-    String stringToSign = serviceStringToSign(key.accountName(), window);
-    String signature = HMAC.forBase64Key(key.accountKey()).signBase64(stringToSign);
-    return token(query(window, null).add("sig", signature), window);
+    SigningBuffer buffer = SigningBuffer.current();
+    writeServiceStringToSign(buffer, key.accountName(), window);
+    buffer.signAndClear(KeyedHmac.forBase64Key(key.accountKey()));
+    writeQueryStart(buffer, window);
+    writeQueryEnd(buffer);
+    return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /**
@@ -89,126 +103,168 @@ public final class BlobSas {
   public SasToken sign(String accountName, UserDelegationKey key) {
     Objects.requireNonNull(accountName, "accountName");
     Objects.requireNonNull(key, "key");
-    if (grant.version().compareTo(V2018_11_09) < 0) {
+    if (!hasResourceAndSnapshot) {
       throw new IllegalStateException("Invalid SAS version " + grant.version()
           + " for a user delegation SAS: use " + V2018_11_09 + " or later");
     }
     SasGrant.Window window = grant.window(key.signedStart(), key.signedExpiry());
-    String stringToSign = delegationStringToSign(accountName, key, window);
-    String signature = HMAC.forBase64Key(key.value()).signBase64(stringToSign);
-    return token(query(window, key).add("sig", signature), window);
+    SigningBuffer buffer = SigningBuffer.current();
+    writeDelegationStringToSign(buffer, accountName, key, window);
+    buffer.signAndClear(KeyedHmac.forBase64Key(key.value()));
+    writeQueryStart(buffer, window);
+    buffer.appendQueryParameter("skoid", key.signedObjectId()).appendQueryParameter("sktid", key.signedTenantId())
+        .append("&skt=").appendIsoTime(key.signedStart(), true)
+        .append("&ske=").appendIsoTime(key.signedExpiry(), true)
+        .appendQueryParameter("sks", key.signedService()).appendQueryParameter("skv", key.signedVersion());
+    if (hasDelegatedPrincipals) {
+      buffer.appendQueryParameter("saoid", delegation.preauthorizedAgentObjectId())
+          .appendQueryParameter("suoid", delegation.agentObjectId())
+          .appendQueryParameter("scid", delegation.correlationId());
+    }
+    if (hasDelegatedUser) {
+      buffer.appendQueryParameter("skdutid", delegation.delegatedUserTenantId())
+          .appendQueryParameter("sduoid", delegation.delegatedUserObjectId());
+    }
+    writeQueryEnd(buffer);
+    return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /** Returns the service SAS string to sign for the given times; for tests and diagnostics. */
   String serviceStringToSign(String accountName, SasGrant.Window window) {
-    String version = grant.version();
-    SignedFields fields = new SignedFields()
-        .add(permissionLetters()).add(window.start()).add(window.expiry())
-        .add(canonicalName(accountName, version)).add(identifier);
-    if (version.compareTo(V2015_04_05) >= 0) {
-      fields.add(grant.ipRange()).add(grant.protocolValue());
-    }
-    fields.add(version);
-    if (version.compareTo(V2018_11_09) >= 0) {
-      fields.add(resource.code()).add(snapshot);
-    }
-    if (version.compareTo(V2020_12_06) >= 0) {
-      fields.add(grant.encryptionScope());
-    }
-    return headers.addTo(fields).toString();
+    SigningBuffer buffer = SigningBuffer.current();
+    writeServiceStringToSign(buffer, accountName, window);
+    return buffer.toString();
   }
 
   /** Returns the user delegation SAS string to sign for the given key and times. */
   String delegationStringToSign(String accountName, UserDelegationKey key, SasGrant.Window window) {
-    String version = grant.version();
-    SignedFields fields = new SignedFields()
-        .add(permissionLetters()).add(window.start()).add(window.expiry())
-        .add(canonicalName(accountName, version))
-        .add(key.signedObjectId()).add(key.signedTenantId())
-        .add(SasTimes.format(key.signedStart())).add(SasTimes.format(key.signedExpiry()))
-        .add(key.signedService()).add(key.signedVersion());
-    if (version.compareTo(V2020_02_10) >= 0) {
-      fields.add(delegation.preauthorizedAgentObjectId()).add(delegation.agentObjectId())
-          .add(delegation.correlationId());
+    SigningBuffer buffer = SigningBuffer.current();
+    writeDelegationStringToSign(buffer, accountName, key, window);
+    return buffer.toString();
+  }
+
+  /**
+   * Writes the service SAS string to sign: {@code sp}, {@code st}, {@code se}, the canonical name,
+   * {@code si}, from 2015-04-05 {@code sip} and {@code spr}, {@code sv}, from 2018-11-09 {@code sr}
+   * and the snapshot time, from 2020-12-06 {@code ses}, then the five response headers.
+   */
+  private void writeServiceStringToSign(SigningBuffer buffer, String accountName, SasGrant.Window window) {
+    writeFieldsToName(buffer, accountName, window);
+    buffer.appendField(identifier);
+    if (hasBlobPrefixIpAndProtocol) {
+      buffer.appendField(grant.ipRange()).appendField(grant.protocolValue());
     }
-    if (version.compareTo(V2025_07_05) >= 0) {
-      // The delegated user's tenant (skdutid) comes from a key requested for that tenant, which
-      // UserDelegationKeyClient does not request, so it is always empty here.
-      fields.add(null).add(delegation.delegatedUserObjectId());
+    buffer.appendField(grant.version());
+    if (hasResourceAndSnapshot) {
+      buffer.appendField(resource.code()).appendField(snapshot);
     }
-    fields.add(grant.ipRange()).add(grant.protocolValue()).add(version).add(resource.code()).add(snapshot);
-    if (version.compareTo(V2020_12_06) >= 0) {
-      fields.add(grant.encryptionScope());
+    if (hasEncryptionScope) {
+      buffer.appendField(grant.encryptionScope());
     }
-    return headers.addTo(fields).toString();
+    headers.writeFields(buffer);
+  }
+
+  /**
+   * Writes the user delegation SAS string to sign: {@code sp}, {@code st}, {@code se}, the canonical
+   * name, the six fields of the key, from 2020-02-10 {@code saoid}, {@code suoid} and {@code scid},
+   * from 2025-07-05 {@code skdutid} and {@code sduoid}, then {@code sip}, {@code spr}, {@code sv},
+   * {@code sr}, the snapshot time, from 2020-12-06 {@code ses}, and the five response headers.
+   */
+  private void writeDelegationStringToSign(SigningBuffer buffer, String accountName, UserDelegationKey key,
+      SasGrant.Window window) {
+    writeFieldsToName(buffer, accountName, window);
+    buffer.appendField(key.signedObjectId()).appendField(key.signedTenantId())
+        .append('\n').appendIsoTime(key.signedStart(), false).append('\n').appendIsoTime(key.signedExpiry(), false)
+        .appendField(key.signedService()).appendField(key.signedVersion());
+    if (hasDelegatedPrincipals) {
+      buffer.appendField(delegation.preauthorizedAgentObjectId()).appendField(delegation.agentObjectId())
+          .appendField(delegation.correlationId());
+    }
+    if (hasDelegatedUser) {
+      buffer.appendField(delegation.delegatedUserTenantId()).appendField(delegation.delegatedUserObjectId());
+    }
+    buffer.appendField(grant.ipRange()).appendField(grant.protocolValue()).appendField(grant.version())
+        .appendField(resource.code()).appendField(snapshot);
+    if (hasEncryptionScope) {
+      buffer.appendField(grant.encryptionScope());
+    }
+    headers.writeFields(buffer);
+  }
+
+  /**
+   * Writes {@code sp}, {@code st}, {@code se} and the canonical name {@code
+   * /blob/account/container[/path]}, without {@code /blob} before 2015-04-05.
+   */
+  private void writeFieldsToName(SigningBuffer buffer, String accountName, SasGrant.Window window) {
+    buffer.append(permissionLetters).append('\n');
+    window.writeStart(buffer, false);
+    buffer.append('\n');
+    window.writeExpiry(buffer, false);
+    buffer.append(hasBlobPrefixIpAndProtocol ? "\n/blob/" : "\n/").append(accountName).append('/')
+        .append(resource.container());
+    if (resource.path() != null) {
+      buffer.append('/').append(resource.path());
+    }
+  }
+
+  /** Writes the query up to the user delegation fields: {@code sv} to {@code si}. */
+  private void writeQueryStart(SigningBuffer buffer, SasGrant.Window window) {
+    buffer.append("sv=").appendQueryComponent(grant.version()).appendQueryParameter("sr", resource.code());
+    if (resource.kind() == SasResource.Kind.DIRECTORY) {
+      buffer.appendQueryParameter("sdd", Integer.toString(resource.depth()));
+    }
+    writeTimeParameters(buffer, window);
+    buffer.appendQueryParameter("sp", permissionLetters);
+    if (hasBlobPrefixIpAndProtocol) {
+      buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue());
+    }
+    buffer.appendQueryParameter("si", identifier);
+  }
+
+  /** Writes {@code &st=} and, when the window has an expiry, {@code &se=}. */
+  static void writeTimeParameters(SigningBuffer buffer, SasGrant.Window window) {
+    buffer.append("&st=");
+    window.writeStart(buffer, true);
+    if (window.hasExpiry()) {
+      buffer.append("&se=");
+      window.writeExpiry(buffer, true);
+    }
+  }
+
+  /** Writes {@code ses}, the response headers and the signature. */
+  private void writeQueryEnd(SigningBuffer buffer) {
+    buffer.appendQueryParameter("ses", grant.encryptionScope());
+    headers.writeQuery(buffer);
+    buffer.append("&sig=").appendSignature();
   }
 
   SasGrant grant() {
     return grant;
   }
 
-  private SasQuery query(SasGrant.Window window, UserDelegationKey key) {
-    SasQuery query = new SasQuery().add("sv", grant.version()).add("sr", resource.code());
-    if (resource.kind() == SasResource.Kind.DIRECTORY) {
-      query.add("sdd", Integer.toString(resource.depth()));
-    }
-    query.add("st", window.start()).add("se", window.expiry()).add("sp", permissionLetters());
-    if (grant.version().compareTo(V2015_04_05) >= 0) {
-      query.add("sip", grant.ipRange()).add("spr", grant.protocolValue());
-    }
-    query.add("si", identifier);
-    if (key != null) {
-      addDelegation(query, key);
-    }
-    query.add("ses", grant.encryptionScope());
-    return headers.addTo(query);
-  }
-
-  private void addDelegation(SasQuery query, UserDelegationKey key) {
-    query.add("skoid", key.signedObjectId()).add("sktid", key.signedTenantId())
-        .add("skt", SasTimes.format(key.signedStart())).add("ske", SasTimes.format(key.signedExpiry()))
-        .add("sks", key.signedService()).add("skv", key.signedVersion());
-    if (grant.version().compareTo(V2020_02_10) >= 0) {
-      query.add("saoid", delegation.preauthorizedAgentObjectId).add("suoid", delegation.agentObjectId)
-          .add("scid", delegation.correlationId);
-    }
-    if (grant.version().compareTo(V2025_07_05) >= 0) {
-      query.add("sduoid", delegation.delegatedUserObjectId);
-    }
-  }
-
-  private static SasToken token(SasQuery query, SasGrant.Window window) {
-    return SasToken.of(SecretValue.of(query.toString()), window.expiryInstant());
-  }
-
-  private String permissionLetters() {
-    return permissionLetters;
-  }
-
-  /** Returns {@code /blob/account/container[/path]}, without {@code /blob} before 2015-04-05. */
-  private String canonicalName(String accountName, String version) {
-    String prefix = version.compareTo(V2015_04_05) >= 0 ? "/blob/" : "/";
-    return prefix + accountName + "/" + resource.canonicalPath();
-  }
-
   /** The optional fields of a user delegation SAS that name other principals. */
   private record DelegationFields(
-      String preauthorizedAgentObjectId, String agentObjectId, String correlationId, String delegatedUserObjectId) {}
+      String preauthorizedAgentObjectId, String agentObjectId, String correlationId, String delegatedUserTenantId,
+      String delegatedUserObjectId) {}
 
   /**
    * Builder for {@link BlobSas}; not thread-safe. Defaults: service version {@link
    * SasGrant#DEFAULT_VERSION}, {@code spr=https}, a skew margin of 5 minutes, the system clock.
    */
-  public static final class Builder {
-    private final SasGrant.Builder grant = SasGrant.builder();
+  public static final class Builder extends SasBuilderBase<Builder> {
     private final ResponseHeaders.Builder headers = ResponseHeaders.builder();
     private SasResource resource;
     private Set<BlobSasPermission> permissions = Set.of();
     private String identifier;
     private String snapshot;
-    private DelegationFields delegation = new DelegationFields(null, null, null, null);
+    private DelegationFields delegation = new DelegationFields(null, null, null, null, null);
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /** Grants access to one blob ({@code sr=b}). */
     public Builder blob(String container, String blobName) {
@@ -247,62 +303,18 @@ public final class BlobSas {
 
     /** Sets the permissions from {@code sp} letters in any order, such as {@code "wr"}. */
     public Builder permissions(String letters) {
-      return permissions(BlobSasPermission.parse(letters));
-    }
-
-    /** Sets the expiry ({@code se}) as an instant; exclusive with {@link #lifetime}. */
-    public Builder expiresOn(Instant expiresOn) {
-      grant.expiresOn(expiresOn);
+      this.permissions = BlobSasPermission.parse(letters);
       return this;
     }
 
-    /** Sets the expiry as a time after signing, from 1 second to 7 days; exclusive with {@link #expiresOn}. */
-    public Builder lifetime(Duration lifetime) {
-      grant.lifetime(lifetime);
-      return this;
-    }
 
-    /** Sets a fixed start ({@code st}) in place of the signing time moved back by the skew margin. */
-    public Builder startsOn(Instant startsOn) {
-      grant.startsOn(startsOn);
-      return this;
-    }
 
-    /** Sets how far before the signing time the SAS starts, from 0 to 1 hour; 5 minutes by default. */
-    public Builder skewMargin(Duration margin) {
-      grant.skewMargin(margin);
-      return this;
-    }
 
-    /** Sets the clock that gives the signing time; the system clock by default. */
-    public Builder clock(InstantSource clock) {
-      grant.clock(clock);
-      return this;
-    }
 
-    /** Sets the protocols ({@code spr}); {@link SasProtocol#HTTPS_ONLY} by default. */
-    public Builder protocol(SasProtocol protocol) {
-      grant.protocol(protocol);
-      return this;
-    }
 
-    /** Restricts the SAS to one IPv4 address or a range such as {@code 10.0.0.1-10.0.0.9} ({@code sip}). */
-    public Builder ipRange(String ipRange) {
-      grant.ipRange(ipRange);
-      return this;
-    }
 
-    /** Sets the service version ({@code sv}), from 2013-08-15 on; see the class documentation. */
-    public Builder version(String version) {
-      grant.version(version);
-      return this;
-    }
 
-    /** Sets the encryption scope ({@code ses}); needs version 2020-12-06 or later. */
-    public Builder encryptionScope(String encryptionScope) {
-      grant.encryptionScope(encryptionScope);
-      return this;
-    }
+
 
     /**
      * Names a stored access policy of the container ({@code si}); the policy may then supply the
@@ -356,14 +368,37 @@ public final class BlobSas {
      */
     public Builder delegatedPrincipals(String preauthorizedAgentObjectId, String agentObjectId, String correlationId) {
       this.delegation = new DelegationFields(preauthorizedAgentObjectId, agentObjectId, correlationId,
-          delegation.delegatedUserObjectId());
+          delegation.delegatedUserTenantId(), delegation.delegatedUserObjectId());
       return this;
     }
 
     /** Sets the object id of the end user a user delegation SAS is for ({@code sduoid}, from 2025-07-05). */
     public Builder delegatedUserObjectId(String objectId) {
       this.delegation = new DelegationFields(delegation.preauthorizedAgentObjectId(), delegation.agentObjectId(),
-          delegation.correlationId(), SasGrant.checkText("delegatedUserObjectId", objectId));
+          delegation.correlationId(), delegation.delegatedUserTenantId(),
+          SasGrant.checkText("delegatedUserObjectId", objectId));
+      return this;
+    }
+
+    /**
+     * Sets the tenant of the end user a user delegation SAS is for ({@code skdutid}, from 2025-07-05),
+     * when that tenant is not the storage account's. The service accepts it only if the account allows
+     * cross-tenant delegation SAS, and only with a user delegation key requested for the same tenant:
+     * Get User Delegation Key with {@code DelegatedUserTid} in its body, which the key's response
+     * returns as {@code SignedDelegatedUserTid}. Use it together with {@link #delegatedUserObjectId}.
+     * Without this setting the field is empty and {@code skdutid} is left out of the query.
+     *
+     * <p>NOTE: {@link UserDelegationKeyClient} does not send {@code DelegatedUserTid} yet, so a key
+     * for another tenant has to come from elsewhere.
+     *
+     * @param tenantId a Microsoft Entra tenant id, a GUID such as {@code
+     *     72f988bf-86f1-41af-91ab-2d7cd011db47}
+     * @throws IllegalArgumentException if it is not a GUID
+     */
+    public Builder delegatedUserTenantId(String tenantId) {
+      this.delegation = new DelegationFields(delegation.preauthorizedAgentObjectId(), delegation.agentObjectId(),
+          delegation.correlationId(), Guids.check("delegatedUserTenantId", tenantId),
+          delegation.delegatedUserObjectId());
       return this;
     }
 
@@ -382,13 +417,14 @@ public final class BlobSas {
             "A SAS without a stored access policy needs permissions and an expiry: call permissions(...)"
                 + " and lifetime(...) or expiresOn(...), or identifier(...)");
       }
-      checkVersion();
+      SasGrant built = grant.build();
+      checkVersion(built);
       resource.checkPermissions(permissions);
-      return new BlobSas(this);
+      return new BlobSas(this, built);
     }
 
-    private void checkVersion() {
-      String version = grant.version();
+    private void checkVersion(SasGrant built) {
+      String version = built.version();
       if (version.compareTo(OLDEST_VERSION) < 0) {
         throw new IllegalStateException("Invalid SAS version " + version + ": use " + OLDEST_VERSION + " or later");
       }
@@ -400,7 +436,11 @@ public final class BlobSas {
         throw new IllegalStateException("Invalid SAS version " + version + " for a snapshot SAS: use "
             + V2018_11_09 + " or later");
       }
-      grant.checkVersionOptions(V2015_04_05, V2020_12_06);
+      if (delegation.delegatedUserTenantId() != null && version.compareTo(V2025_07_05) < 0) {
+        throw new IllegalStateException("Invalid SAS version " + version + " with a delegated user tenant id: use "
+            + V2025_07_05 + " or later");
+      }
+      built.checkVersionOptions(V2015_04_05, V2020_12_06);
     }
   }
 }

@@ -25,6 +25,9 @@ public enum BlobSasPermission {
   PERMISSIONS('p'),
   SET_IMMUTABILITY_POLICY('i');
 
+  /** Every permission in canonical order, kept because {@link #values()} copies its array on every call. */
+  private static final BlobSasPermission[] CANONICAL_ORDER = values();
+
   private final char letter;
 
   BlobSasPermission(char letter) {
@@ -44,8 +47,8 @@ public enum BlobSasPermission {
   public static Set<BlobSasPermission> parse(String letters) {
     Objects.requireNonNull(letters, "letters");
     EnumSet<BlobSasPermission> permissions = EnumSet.noneOf(BlobSasPermission.class);
-    for (char c : letters.toCharArray()) {
-      permissions.add(of(c, letters));
+    for (int i = 0; i < letters.length(); i++) {
+      permissions.add(of(letters.charAt(i), letters));
     }
     if (permissions.isEmpty()) {
       throw new IllegalArgumentException("Invalid SAS permissions '': name at least one, such as r");
@@ -55,17 +58,18 @@ public enum BlobSasPermission {
 
   /** Returns the {@code sp} value of {@code permissions}, in canonical order. */
   public static String toLetters(Set<BlobSasPermission> permissions) {
-    StringBuilder letters = new StringBuilder(permissions.size());
-    for (BlobSasPermission permission : values()) {
+    char[] letters = new char[CANONICAL_ORDER.length];
+    int count = 0;
+    for (BlobSasPermission permission : CANONICAL_ORDER) {
       if (permissions.contains(permission)) {
-        letters.append(permission.letter);
+        letters[count++] = permission.letter;
       }
     }
-    return letters.toString();
+    return new String(letters, 0, count);
   }
 
   private static BlobSasPermission of(char c, String letters) {
-    for (BlobSasPermission permission : values()) {
+    for (BlobSasPermission permission : CANONICAL_ORDER) {
       if (permission.letter == c) {
         return permission;
       }

@@ -1,6 +1,6 @@
 package dev.latchkey.azure.sas;
 
-import dev.latchkey.azure.internal.SasQuery;
+import dev.latchkey.azure.internal.SigningBuffer;
 
 /**
  * The response headers a SAS overrides ({@code rscc}, {@code rscd}, {@code rsce}, {@code rscl},
@@ -15,14 +15,17 @@ record ResponseHeaders(
     return new Builder();
   }
 
-  SignedFields addTo(SignedFields fields) {
-    return fields.add(cacheControl).add(contentDisposition).add(contentEncoding).add(contentLanguage)
-        .add(contentType);
+  /** Writes the five values as fields of a string to sign, each after a newline. */
+  void writeFields(SigningBuffer buffer) {
+    buffer.appendField(cacheControl).appendField(contentDisposition).appendField(contentEncoding)
+        .appendField(contentLanguage).appendField(contentType);
   }
 
-  SasQuery addTo(SasQuery query) {
-    return query.add("rscc", cacheControl).add("rscd", contentDisposition).add("rsce", contentEncoding)
-        .add("rscl", contentLanguage).add("rsct", contentType);
+  /** Writes the values that are set as query parameters, each after {@code &}. */
+  void writeQuery(SigningBuffer buffer) {
+    buffer.appendQueryParameter("rscc", cacheControl).appendQueryParameter("rscd", contentDisposition)
+        .appendQueryParameter("rsce", contentEncoding).appendQueryParameter("rscl", contentLanguage)
+        .appendQueryParameter("rsct", contentType);
   }
 
   /** Builder for {@link ResponseHeaders}; not thread-safe. */

@@ -1,6 +1,6 @@
 package dev.latchkey.azure.sas;
 
-import dev.latchkey.azure.internal.SasTimes;
+import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.azure.internal.ServiceVersions;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,8 +88,7 @@ final class SasGrant {
       expiry = keyExpiry;
     }
     checkWindow(now, start, expiry, keyExpiry);
-    Instant truncatedExpiry = expiry == null ? null : expiry.truncatedTo(ChronoUnit.SECONDS);
-    return new Window(SasTimes.format(start), expiry == null ? null : SasTimes.format(expiry), truncatedExpiry);
+    return Window.of(start, expiry);
   }
 
   private static void checkWindow(Instant now, Instant start, Instant expiry, Instant keyExpiry) {
@@ -139,12 +138,63 @@ final class SasGrant {
   }
 
   /**
-   * The start and expiry of one signing, formatted for the SAS.
-   *
-   * @param expiry the formatted expiry, or {@code null} when a stored access policy sets it
-   * @param expiryInstant the expiry truncated to the second, or {@code null}
+   * The start and expiry of one signing. They are formatted straight into the string to sign and the
+   * query, with no intermediate strings; tests may give fixed texts in their place.
    */
-  record Window(String start, String expiry, Instant expiryInstant) {}
+  static final class Window {
+    private final Instant start;
+    private final Instant expiry;
+    private final String startText;
+    private final String expiryText;
+
+    private Window(Instant start, Instant expiry, String startText, String expiryText) {
+      this.start = start;
+      this.expiry = expiry;
+      this.startText = startText;
+      this.expiryText = expiryText;
+    }
+
+    /** Returns the window from {@code start} to {@code expiry}, which is {@code null} when a stored access policy sets it. */
+    static Window of(Instant start, Instant expiry) {
+      return new Window(start, expiry == null ? null : expiry.truncatedTo(ChronoUnit.SECONDS), null, null);
+    }
+
+    /** Returns a window whose start and expiry are written as the given texts; for tests. */
+    static Window ofText(String startText, String expiryText) {
+      return new Window(null, null, startText, expiryText);
+    }
+
+    /** Returns the expiry truncated to the second, or {@code null}. */
+    Instant expiryInstant() {
+      return expiry;
+    }
+
+    boolean hasExpiry() {
+      return expiry != null || expiryText != null;
+    }
+
+    /** Writes the start ({@code st}) in ISO 8601 form, percent-encoded when {@code queryEncoded}. */
+    void writeStart(SigningBuffer buffer, boolean queryEncoded) {
+      write(buffer, start, startText, queryEncoded);
+    }
+
+    /** Writes the expiry ({@code se}) like {@link #writeStart}; nothing when there is none. */
+    void writeExpiry(SigningBuffer buffer, boolean queryEncoded) {
+      write(buffer, expiry, expiryText, queryEncoded);
+    }
+
+    private static void write(SigningBuffer buffer, Instant time, String text, boolean queryEncoded) {
+      if (time != null) {
+        buffer.appendIsoTime(time, queryEncoded);
+      } else if (text != null) {
+        if (queryEncoded) {
+          buffer.appendQueryComponent(text);
+        } else {
+          buffer.append(text);
+        }
+      }
+    }
+  }
 
   /** Builder for {@link SasGrant}; not thread-safe. */
   static final class Builder {

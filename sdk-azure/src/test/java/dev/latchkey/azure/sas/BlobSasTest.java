@@ -23,6 +23,7 @@ class BlobSasTest {
   private static final SharedKey ACCOUNT = SharedKey.of("devstoreaccount1", SecretValue.of(KEY));
   private static final Instant NOW = Instant.parse("2026-03-05T07:08:09.750Z");
   private static final InstantSource CLOCK = InstantSource.fixed(NOW);
+  private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
   private static BlobSas.Builder readBlob() {
     return BlobSas.builder().blob("reports", "2026/q1.csv").permissions("r").lifetime(Duration.ofMinutes(15))
@@ -41,7 +42,7 @@ class BlobSasTest {
         .containsEntry("spr", "https");
     assertThat(token.expiresAt()).contains(Instant.parse("2026-03-05T07:23:09Z"));
     String stringToSign = sas.serviceStringToSign("devstoreaccount1",
-        new SasGrant.Window("2026-03-05T07:03:09Z", "2026-03-05T07:23:09Z", null));
+        SasGrant.Window.ofText("2026-03-05T07:03:09Z", "2026-03-05T07:23:09Z"));
     assertThat(query.get("sig")).isEqualTo(hmac(KEY, stringToSign));
   }
 
@@ -51,7 +52,7 @@ class BlobSasTest {
         .cacheControl("no-cache").contentDisposition("attachment").contentEncoding("gzip")
         .contentLanguage("en").contentType("text/csv").build();
 
-    String stringToSign = sas.serviceStringToSign("acct", new SasGrant.Window("S", "E", null));
+    String stringToSign = sas.serviceStringToSign("acct", SasGrant.Window.ofText("S", "E"));
 
     assertThat(stringToSign).isEqualTo(String.join("\n", "r", "S", "E", "/blob/acct/reports/2026/q1.csv",
         "policy1", "10.0.0.1-10.0.0.9", "https", "2025-11-05", "b", "", "scope1", "no-cache", "attachment",
@@ -62,7 +63,7 @@ class BlobSasTest {
   void layout20181109HasResourceButNoScope() {
     BlobSas sas = readBlob().version("2019-12-12").build();
 
-    String stringToSign = sas.serviceStringToSign("acct", new SasGrant.Window("S", "E", null));
+    String stringToSign = sas.serviceStringToSign("acct", SasGrant.Window.ofText("S", "E"));
 
     assertThat(stringToSign.split("\n", -1)).hasSize(15);
     assertThat(stringToSign).startsWith("r\nS\nE\n/blob/acct/reports/2026/q1.csv\n\n\nhttps\n2019-12-12\nb\n\n");
@@ -105,7 +106,7 @@ class BlobSasTest {
     Map<String, String> query = parse(sas.sign(ACCOUNT));
 
     assertThat(query).containsEntry("sr", "d").containsEntry("sdd", "2");
-    assertThat(sas.serviceStringToSign("acct", new SasGrant.Window("S", "E", null)))
+    assertThat(sas.serviceStringToSign("acct", SasGrant.Window.ofText("S", "E")))
         .contains("\n/blob/acct/reports/2026/q1\n");
   }
 
@@ -122,7 +123,7 @@ class BlobSasTest {
         .containsEntry("skv", "2025-11-05");
     assertThat(token.expiresAt()).contains(Instant.parse("2026-03-05T07:18:09Z"));
     String stringToSign = sas.delegationStringToSign("devstoreaccount1", key,
-        new SasGrant.Window(query.get("st"), query.get("se"), null));
+        SasGrant.Window.ofText(query.get("st"), query.get("se")));
     assertThat(query.get("sig")).isEqualTo(hmac(key.value().reveal(), stringToSign));
   }
 
@@ -132,7 +133,7 @@ class BlobSasTest {
     BlobSas sas = readBlob().delegatedPrincipals("saoid-1", "suoid-1", "scid-1").delegatedUserObjectId("duoid-1")
         .encryptionScope("scope1").build();
 
-    String stringToSign = sas.delegationStringToSign("acct", key, new SasGrant.Window("S", "E", null));
+    String stringToSign = sas.delegationStringToSign("acct", key, SasGrant.Window.ofText("S", "E"));
 
     assertThat(stringToSign).isEqualTo(String.join("\n", "r", "S", "E", "/blob/acct/reports/2026/q1.csv",
         "oid-1", "tid-1", "2026-03-05T07:00:00Z", "2026-03-06T07:00:00Z", "b", "2025-11-05",
@@ -141,11 +142,83 @@ class BlobSasTest {
   }
 
   @Test
+  void delegatedUserTenantIsSignedBeforeObjectId() {
+    UserDelegationKey key = delegationKey(Instant.parse("2026-03-05T07:00:00Z"), Instant.parse("2026-03-06T07:00:00Z"));
+    BlobSas sas = readBlob().version("2025-07-05").delegatedUserTenantId(TENANT).delegatedUserObjectId("duoid-1")
+        .build();
+
+    String stringToSign = sas.delegationStringToSign("acct", key, SasGrant.Window.ofText("S", "E"));
+
+    assertThat(stringToSign).isEqualTo("r\nS\nE\n/blob/acct/reports/2026/q1.csv\n"
+        + "oid-1\ntid-1\n2026-03-05T07:00:00Z\n2026-03-06T07:00:00Z\nb\n2025-11-05\n"
+        + "\n\n\n" + TENANT + "\nduoid-1\n"
+        + "\nhttps\n2025-07-05\nb\n\n\n\n\n\n\n");
+  }
+
+  @Test
+  void delegatedUserTenantIsInQueryOnlyWhenSet() {
+    UserDelegationKey key = delegationKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+
+    Map<String, String> withTenant = parse(readBlob().delegatedUserTenantId(TENANT).delegatedUserObjectId("duoid-1")
+        .build().sign("devstoreaccount1", key));
+    Map<String, String> withoutTenant = parse(readBlob().delegatedUserObjectId("duoid-1").build()
+        .sign("devstoreaccount1", key));
+
+    assertThat(withTenant).containsEntry("skdutid", TENANT).containsEntry("sduoid", "duoid-1");
+    assertThat(withoutTenant).doesNotContainKey("skdutid").containsEntry("sduoid", "duoid-1");
+  }
+
+  @Test
+  void delegatedUserTenantSignatureCoversTheTenant() {
+    UserDelegationKey key = delegationKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    BlobSas sas = readBlob().delegatedUserTenantId(TENANT).build();
+
+    Map<String, String> query = parse(sas.sign("devstoreaccount1", key));
+
+    String stringToSign = sas.delegationStringToSign("devstoreaccount1", key,
+        SasGrant.Window.ofText(query.get("st"), query.get("se")));
+    assertThat(stringToSign).contains("\n2025-11-05\n\n\n\n" + TENANT + "\n\n\nhttps\n");
+    assertThat(query.get("sig")).isEqualTo(hmac(key.value().reveal(), stringToSign));
+  }
+
+  @Test
+  void delegatedUserTenantNeedsVersion20250705() {
+    assertThatThrownBy(() -> readBlob().version("2024-11-04").delegatedUserTenantId(TENANT).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("2025-07-05");
+  }
+
+  @Test
+  void delegatedUserTenantMustBeGuid() {
+    for (String invalid : new String[] {"", "tid-1", "72f988bf86f141af91ab2d7cd011db47",
+        "72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf-86f1-41af-91ab-2d7cd011db4g",
+        "{72f988bf-86f1-41af-91ab-2d7cd011db47}"}) {
+      assertThatThrownBy(() -> BlobSas.builder().delegatedUserTenantId(invalid))
+          .as(invalid)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("delegatedUserTenantId");
+    }
+    assertThatThrownBy(() -> BlobSas.builder().delegatedUserTenantId(null)).isInstanceOf(NullPointerException.class);
+    BlobSas.builder().delegatedUserTenantId("72F988BF-86F1-41AF-91AB-2D7CD011DB47");
+  }
+
+  @Test
+  void userDelegationBefore20250705HasNoTenantField() {
+    UserDelegationKey key = delegationKey(Instant.parse("2026-03-05T07:00:00Z"), Instant.parse("2026-03-06T07:00:00Z"));
+    BlobSas sas = readBlob().version("2024-11-04").delegatedPrincipals("saoid-1", null, null).build();
+
+    String stringToSign = sas.delegationStringToSign("acct", key, SasGrant.Window.ofText("S", "E"));
+
+    assertThat(stringToSign.split("\n", -1)).hasSize(24);
+    assertThat(stringToSign).contains("\n2025-11-05\nsaoid-1\n\n\n\nhttps\n");
+  }
+
+  @Test
   void userDelegationLayout20181109HasNoPrincipals() {
     UserDelegationKey key = delegationKey(Instant.parse("2026-03-05T07:00:00Z"), Instant.parse("2026-03-06T07:00:00Z"));
     BlobSas sas = readBlob().version("2018-11-09").build();
 
-    String stringToSign = sas.delegationStringToSign("acct", key, new SasGrant.Window("S", "E", null));
+    String stringToSign = sas.delegationStringToSign("acct", key, SasGrant.Window.ofText("S", "E"));
 
     assertThat(stringToSign.split("\n", -1)).hasSize(20);
   }
@@ -193,7 +266,7 @@ class BlobSasTest {
 
     assertThat(query).containsEntry("ss", "bq").containsEntry("srt", "co").containsEntry("sp", "rl")
         .containsEntry("spr", "https").containsEntry("ses", "scope1");
-    assertThat(sas.stringToSign("acct", new SasGrant.Window("S", "E", null)))
+    assertThat(sas.stringToSign("acct", SasGrant.Window.ofText("S", "E")))
         .isEqualTo("acct\nrl\nbq\nco\nS\nE\n\nhttps\n2025-11-05\nscope1\n");
   }
 

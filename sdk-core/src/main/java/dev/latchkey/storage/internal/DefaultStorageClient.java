@@ -28,6 +28,7 @@ import dev.latchkey.storage.StorageClient;
 import dev.latchkey.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,6 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class DefaultStorageClient implements StorageClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultStorageClient.class);
+
+  /** The largest array length the JDK itself allocates, because some JVMs reject longer arrays. */
+  private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   private final WorkloadIdentity identity;
   private final AccessPolicy policy;
@@ -84,12 +88,12 @@ public final class DefaultStorageClient implements StorageClient {
   @Override
   public byte[] getBytes(ObjectRef ref) {
     try (ObjectContent content = get(ref); InputStream stream = content.stream()) {
-      byte[] bytes = stream.readAllBytes();
       long expected = content.metadata().size();
-      if (expected >= 0 && bytes.length != expected) {
-        throw new StorageException("Incomplete download of " + describe(ref) + ": received " + bytes.length
-            + " of " + expected + " bytes; try again", 0, null, null, null, true);
+      if (expected >= 0 && expected <= MAX_ARRAY_LENGTH) {
+        return readAnnouncedLength(ref, stream, (int) expected);
       }
+      byte[] bytes = stream.readAllBytes();
+      checkComplete(ref, bytes.length, expected);
       return bytes;
     } catch (IOException e) {
       throw new StorageException("Download of " + describe(ref) + " failed while reading: " + e.getMessage()
@@ -185,9 +189,9 @@ public final class DefaultStorageClient implements StorageClient {
   }
 
   private <T> T execute(Operation operation, AccessRequest.Builder request, Function<ExchangeAuditor, T> call) {
-    PolicyDecision decision = authorize(operation, request);
+    String policyRule = authorize(operation, request);
     for (int attempt = 1; ; attempt++) {
-      ExchangeAuditor auditor = new ExchangeAuditor(this, operation, decision);
+      ExchangeAuditor auditor = new ExchangeAuditor(this, operation, policyRule);
       try {
         return call.apply(auditor);
       } catch (StorageException e) {
@@ -203,7 +207,13 @@ public final class DefaultStorageClient implements StorageClient {
     }
   }
 
-  private PolicyDecision authorize(Operation operation, AccessRequest.Builder builder) {
+  /**
+   * Evaluates the policy and audits the decision.
+   *
+   * @return the name of the rule that allowed the request, or {@code null}
+   * @throws AccessDeniedException if the policy denies the request
+   */
+  private String authorize(Operation operation, AccessRequest.Builder builder) {
     AccessRequest request = builder.build();
     PolicyDecision decision = policy.evaluate(request);
     String rule = decision.rule().map(Object::toString).orElse(null);
@@ -214,7 +224,7 @@ public final class DefaultStorageClient implements StorageClient {
     }
     write(AccessAuditEvent.allowed(stamper.next(), identity, operation.action().name(), operation.resource(),
         rule, decision.reason()));
-    return decision;
+    return rule;
   }
 
   private boolean shouldRetry(Operation operation, StorageException failure, int attempt) {
@@ -263,6 +273,20 @@ public final class DefaultStorageClient implements StorageClient {
 
   private static String describe(ObjectRef ref) {
     return "'" + ref.key() + "' in '" + ref.container() + "'";
+  }
+
+  /**
+   * Reads a body of the length the response announced into an array of that length. This avoids the
+   * 8 KiB buffer and the copy of {@link InputStream#readAllBytes()}.
+   */
+  private static byte[] readAnnouncedLength(ObjectRef ref, InputStream stream, int expected) throws IOException {
+    byte[] bytes = stream.readNBytes(expected);
+    if (bytes.length == expected && stream.read() >= 0) {
+      long received = expected + 1L + stream.transferTo(OutputStream.nullOutputStream());
+      checkComplete(ref, received, expected);
+    }
+    checkComplete(ref, bytes.length, expected);
+    return bytes;
   }
 
   private static void checkComplete(ObjectRef ref, long received, long expected) {

@@ -2,7 +2,6 @@ package dev.latchkey.storage.internal;
 
 import dev.latchkey.audit.EventOutcome;
 import dev.latchkey.audit.StorageRequestEvent;
-import dev.latchkey.policy.PolicyDecision;
 import dev.latchkey.storage.Exchange;
 import dev.latchkey.storage.ExchangeListener;
 import dev.latchkey.storage.StorageException;
@@ -21,11 +20,11 @@ final class ExchangeAuditor implements ExchangeListener {
   private final long startNanos = System.nanoTime();
   private int exchanges;
 
-  ExchangeAuditor(DefaultStorageClient client, DefaultStorageClient.Operation operation,
-      PolicyDecision decision) {
+  /** Creates the auditor of one attempt; {@code policyRule} is the rule that allowed it, or {@code null}. */
+  ExchangeAuditor(DefaultStorageClient client, DefaultStorageClient.Operation operation, String policyRule) {
     this.client = client;
     this.operation = operation;
-    this.policyRule = decision.rule().map(Object::toString).orElse(null);
+    this.policyRule = policyRule;
   }
 
   @Override

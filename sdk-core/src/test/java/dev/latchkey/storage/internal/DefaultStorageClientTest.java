@@ -127,6 +127,49 @@ class DefaultStorageClientTest {
   }
 
   @Test
+  void getBytesRejectsShortBody() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/short.bin");
+    backend.objects.put(ref, new byte[] {1, 2, 3});
+    backend.announcedSizes.put(ref, 5L);
+
+    assertThatThrownBy(() -> client.getBytes(ref))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isRetryable()).isTrue())
+        .hasMessageContaining("received 3 of 5 bytes");
+  }
+
+  @Test
+  void getBytesRejectsLongBody() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/long.bin");
+    backend.objects.put(ref, new byte[20_000]);
+    backend.announcedSizes.put(ref, 2L);
+
+    assertThatThrownBy(() -> client.getBytes(ref))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("received 20000 of 2 bytes");
+  }
+
+  @Test
+  void getBytesReadsBodyOfUnknownLength() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/unknown.bin");
+    byte[] stored = new byte[20_000];
+    stored[19_999] = 7;
+    backend.objects.put(ref, stored);
+    backend.announcedSizes.put(ref, -1L);
+
+    byte[] read = client.getBytes(ref);
+
+    assertThat(read).isEqualTo(stored);
+  }
+
+  @Test
+  void getBytesReadsEmptyObject() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/empty.bin");
+    backend.objects.put(ref, new byte[0]);
+
+    assertThat(client.getBytes(ref)).isEmpty();
+  }
+
+  @Test
   void retriesStopAtMaxAttempts() {
     ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
     for (int i = 0; i < 5; i++) {

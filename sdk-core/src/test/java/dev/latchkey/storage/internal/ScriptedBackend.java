@@ -36,6 +36,8 @@ class ScriptedBackend implements StorageBackend {
   final Map<ObjectRef, byte[]> objects = new ConcurrentHashMap<>();
   final Deque<StorageException> failures = new ArrayDeque<>();
   final AtomicInteger calls = new AtomicInteger();
+  /** Sizes that {@code get} reports in place of the stored length, as a server might announce. */
+  final Map<ObjectRef, Long> announcedSizes = new ConcurrentHashMap<>();
   final List<ListRequest> listRequests = new ArrayList<>();
   int pageSize = 2;
 
@@ -58,7 +60,11 @@ class ScriptedBackend implements StorageBackend {
       throw new StorageException("Object " + ref.key() + " not found", 404, "NoSuchKey", "req-404", null, false);
     }
     report(listener, "GET", 200, null);
-    return new ObjectContent(metadata(ref, bytes), new ByteArrayInputStream(bytes));
+    ObjectMetadata stored = metadata(ref, bytes);
+    long announced = announcedSizes.getOrDefault(ref, stored.size());
+    ObjectMetadata metadata = new ObjectMetadata(ref, announced, stored.eTag(), stored.contentType(),
+        stored.lastModified(), stored.userMetadata());
+    return new ObjectContent(metadata, new ByteArrayInputStream(bytes));
   }
 
   @Override

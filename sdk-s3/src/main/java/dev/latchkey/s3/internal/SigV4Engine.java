@@ -6,7 +6,9 @@ import dev.latchkey.signing.SignableRequest;
 import dev.latchkey.signing.SignableRequest.Header;
 import java.lang.ref.WeakReference;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +21,13 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p><b>Why it is written this way.</b> Signing sits on the path of every storage request, so this
  * class builds the canonical request as bytes in per-thread buffers ({@link SigningWorkspace}), sorts
- * headers and query parameters in reused arrays, and reuses one SHA-256 and one HMAC instance per
- * thread. A version built from Strings and Lists reads shorter but allocates several kilobytes per
- * signature. The methods that run per signature are longer than the project's usual 15 lines. Splitting
- * them further would pass half a dozen buffers around, so each step is marked with a comment.
+ * headers and query parameters in reused arrays, and reuses one SHA-256 instance per thread for both
+ * the hash and the HMAC. Header names are lower-cased once, into bytes, and sorted and compared as
+ * bytes. The parts that depend only on the credential and date (the start of the {@code
+ * Authorization} value, the credential scope) are written once per credential and date. A version
+ * built from Strings and Lists reads shorter but allocates several kilobytes per signature. The
+ * methods that run per signature are longer than the project's usual 15 lines. Splitting them
+ * further would pass half a dozen buffers around, so each step is marked with a comment.
  *
  * <p>Thread-safe: instances are immutable, and all scratch state is per thread.
  */
@@ -37,6 +42,30 @@ public final class SigV4Engine {
   static final String AMZ_DATE = "X-Amz-Date";
   static final String SECURITY_TOKEN = "X-Amz-Security-Token";
   static final String AUTHORIZATION = "Authorization";
+
+  private static final byte[] ALGORITHM_LINE = ascii(ALGORITHM + "\n");
+  /** Offset of the string to sign in {@code ws.stringToSign}, which follows the 64-byte HMAC inner pad. */
+  private static final int STRING_TO_SIGN_START = 64;
+  private static final byte[] SIGNATURE_PART = ascii(", Signature=");
+
+  // Lower-case header names that signing looks for; see headerKind.
+  private static final byte[] HOST = ascii("host");
+  private static final byte[] LOWER_CONTENT_SHA256 = ascii(CONTENT_SHA256);
+  private static final byte[] LOWER_AMZ_DATE = ascii("x-amz-date");
+  private static final byte[] LOWER_SECURITY_TOKEN = ascii("x-amz-security-token");
+  private static final byte[] LOWER_AUTHORIZATION = ascii("authorization");
+  private static final byte[] USER_AGENT = ascii("user-agent");
+  private static final byte[] CONNECTION = ascii("connection");
+  private static final byte[] EXPECT = ascii("expect");
+  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+  private static final byte[] TRACE_ID = ascii("x-amzn-trace-id");
+
+  /**
+   * The treatment of a request header by signing, chosen by its lower-case name. {@code REPLACED}
+   * headers are the ones signing writes itself, so values from a previous attempt are dropped.
+   * {@code UNSIGNED} headers are those that proxies and HTTP clients may change or drop in transit.
+   */
+  private enum HeaderKind { SIGNED, HOST, CONTENT_SHA256, REPLACED, UNSIGNED }
 
   private final String region;
   private final String service;
@@ -98,21 +127,21 @@ public final class SigV4Engine {
       SignableRequest request, String rawPath, AwsCredentials credentials, Instant time, Trace trace) {
     SigningWorkspace ws = SigningWorkspace.current();
     String amzDate = ws.amzDate(time.getEpochSecond());
+    SigningKeyCache.SigningKey key = signingKey(ws, credentials, ws.dateStamp());
     SecretValue token = credentials.sessionToken().orElse(null);
 
-    // Payload hash: a caller-provided x-amz-content-sha256 wins (UNSIGNED-PAYLOAD, streaming).
-    String providedHash = firstHeader(request, CONTENT_SHA256);
+    // Headers to sign: the request's own, then the ones signing adds. A caller-provided
+    // x-amz-content-sha256 (UNSIGNED-PAYLOAD, streaming) is the payload hash.
+    collectHeaders(ws, request);
+    String providedHash = ws.contentSha256;
     String payloadHash = providedHash != null ? providedHash : hashBody(ws, request);
     boolean addHashHeader = addContentSha256 && providedHash == null;
-
-    // Headers to sign: the request's own, then the ones signing adds.
-    collectHeaders(ws, request);
-    ws.addHeader(AMZ_DATE, amzDate);
+    addSigningHeader(ws, LOWER_AMZ_DATE, amzDate);
     if (addHashHeader) {
-      ws.addHeader(CONTENT_SHA256, payloadHash);
+      addSigningHeader(ws, LOWER_CONTENT_SHA256, payloadHash);
     }
     if (token != null && signSessionToken) {
-      ws.addHeader(SECURITY_TOKEN, token.reveal());
+      addSigningHeader(ws, LOWER_SECURITY_TOKEN, token.reveal());
     }
     sortHeaders(ws);
     writeSignedHeaders(ws);
@@ -121,37 +150,37 @@ public final class SigV4Engine {
     ws.clearParams();
     addQueryParams(ws, request.uri().getRawQuery());
     writeCanonicalRequest(ws, request.method(), rawPath, request.uri(), payloadHash);
-    SigningKeyCache.SigningKey key = signingKey(ws, credentials, ws.dateStamp());
     writeSignature(ws, amzDate, key, trace);
 
     // Authorization: ALGORITHM Credential=AKID/scope, SignedHeaders=..., Signature=...
     ByteBuf out = ws.output;
     out.reset();
-    out.appendAscii(ALGORITHM).appendAscii(" Credential=").appendAscii(credentials.accessKeyId());
-    out.append('/').appendAscii(ws.dateStamp()).appendAscii(scopeSuffix);
-    out.appendAscii(", SignedHeaders=").append(ws.signedHeaders.array(), 0, ws.signedHeaders.length());
-    out.appendAscii(", Signature=").append(ws.stringToSign.array(), signatureStart(ws), ws.stringToSign.length());
+    out.append(ws.authorizationPrefix.array(), 0, ws.authorizationPrefix.length());
+    out.append(ws.signedHeaders.array(), 0, ws.signedHeaders.length());
+    out.append(SIGNATURE_PART, 0, SIGNATURE_PART.length);
+    out.append(ws.stringToSign.array(), signatureStart(ws), ws.stringToSign.length());
     String authorization = out.toAsciiString(0, out.length());
 
     return withSigningHeaders(ws, request, amzDate, addHashHeader ? payloadHash : null, token, authorization);
   }
 
   /**
-   * Returns a presigned copy of the request: the SigV4 query parameters are appended to its URI, and
-   * its headers are signed and must be sent as they are.
+   * Returns the presigned URL of the request: its URI with the SigV4 query parameters appended. The
+   * request's headers are signed too, and must be sent as they are.
    *
    * @param expiresSeconds the {@code X-Amz-Expires} value, already validated by the caller
    */
-  public SignableRequest presign(
+  public String presign(
       SignableRequest request, AwsCredentials credentials, Instant time, long expiresSeconds, Trace trace) {
     return presign(request, request.uri().getRawPath(), credentials, time, expiresSeconds, trace);
   }
 
   /** Presigns, treating {@code rawPath} as the path on the wire. */
-  public SignableRequest presign(SignableRequest request, String rawPath, AwsCredentials credentials,
+  public String presign(SignableRequest request, String rawPath, AwsCredentials credentials,
       Instant time, long expiresSeconds, Trace trace) {
     SigningWorkspace ws = SigningWorkspace.current();
     String amzDate = ws.amzDate(time.getEpochSecond());
+    SigningKeyCache.SigningKey key = signingKey(ws, credentials, ws.dateStamp());
     SecretValue token = credentials.sessionToken().orElse(null);
     String payloadHash = unsignedPresignPayload ? UNSIGNED_PAYLOAD : hashBody(ws, request);
 
@@ -169,33 +198,30 @@ public final class SigV4Engine {
     ws.clearParams();
     addQueryParams(ws, rawQuery);
     int firstAdded = ws.paramCount;
-    addPresignParams(ws, credentials, amzDate, expiresSeconds);
+    addPresignParams(ws, amzDate, expiresSeconds);
     if (token != null && signSessionToken) {
       addEncodedParam(ws, SECURITY_TOKEN, token.reveal());
     }
     writeCanonicalRequest(ws, request.method(), rawPath, uri, payloadHash);
-    SigningKeyCache.SigningKey key = signingKey(ws, credentials, ws.dateStamp());
     writeSignature(ws, amzDate, key, trace);
 
     String unsignedToken = token != null && !signSessionToken ? token.reveal() : null;
-    return request.toBuilder().uri(presignedUri(ws, uri, rawQuery, firstAdded, unsignedToken)).build();
+    return presignedUrl(ws, uri, rawQuery, firstAdded, unsignedToken);
   }
 
   /** Adds X-Amz-Algorithm, -Credential, -Date, -SignedHeaders and -Expires to the parameter list. */
-  private void addPresignParams(SigningWorkspace ws, AwsCredentials credentials, String amzDate, long expiresSeconds) {
+  private static void addPresignParams(SigningWorkspace ws, String amzDate, long expiresSeconds) {
     ByteBuf params = ws.params;
-    addEncodedParam(ws, "X-Amz-Algorithm", ALGORITHM);
+    // The algorithm name and the date contain only unreserved characters, so need no encoding.
+    addUnreservedParam(ws, "X-Amz-Algorithm", ALGORITHM);
 
     int nameStart = params.length();
     params.appendAscii("X-Amz-Credential");
     int nameEnd = params.length();
-    String accessKeyId = credentials.accessKeyId();
-    UriEncoding.appendEncoded(params, accessKeyId, 0, accessKeyId.length(), false);
-    params.appendAscii("%2F").appendAscii(ws.dateStamp());
-    UriEncoding.appendEncoded(params, scopeSuffix, 0, scopeSuffix.length(), false);
+    params.append(ws.encodedCredential.array(), 0, ws.encodedCredential.length());
     ws.addParam(nameStart, nameEnd, params.length());
 
-    addEncodedParam(ws, "X-Amz-Date", amzDate);
+    addUnreservedParam(ws, "X-Amz-Date", amzDate);
 
     nameStart = params.length();
     params.appendAscii("X-Amz-SignedHeaders");
@@ -207,6 +233,16 @@ public final class SigV4Engine {
     params.appendAscii("X-Amz-Expires");
     nameEnd = params.length();
     params.appendDecimal(expiresSeconds);
+    ws.addParam(nameStart, nameEnd, params.length());
+  }
+
+  /** Adds a parameter whose name and value contain only unreserved characters. */
+  private static void addUnreservedParam(SigningWorkspace ws, String name, String value) {
+    ByteBuf params = ws.params;
+    int nameStart = params.length();
+    params.appendAscii(name);
+    int nameEnd = params.length();
+    params.appendAscii(value);
     ws.addParam(nameStart, nameEnd, params.length());
   }
 
@@ -237,11 +273,11 @@ public final class SigV4Engine {
    * Returns the request URI without its fragment, with the SigV4 parameters from {@code firstAdded}
    * on, the unsigned session token if any, and the signature appended to its query.
    *
-   * <p>The common all-ASCII URI is written into a reused buffer and turned into one String, which
-   * {@link URI#create} then parses (java.net.URI cannot be built without parsing). A URI with other
-   * characters, which java.net.URI allows, is joined as Strings so that it is kept exactly.
+   * <p>The common all-ASCII URI is written into a reused buffer and turned into one String. A URI
+   * with other characters, which java.net.URI allows, is joined as Strings so that it is kept
+   * exactly.
    */
-  private static URI presignedUri(
+  private static String presignedUrl(
       SigningWorkspace ws, URI uri, String rawQuery, int firstAdded, String unsignedToken) {
     String authority = uri.getRawAuthority();
     String path = uri.getRawPath();
@@ -258,11 +294,11 @@ public final class SigV4Engine {
     int addedStart = out.length();
     appendAddedParams(ws, out, firstAdded, unsignedToken);
     if (ascii) {
-      return URI.create(out.toAsciiString(0, out.length()));
+      return out.toAsciiString(0, out.length());
     }
     String added = out.toAsciiString(addedStart, out.length());
     String query = hasQuery ? rawQuery + "&" + added : added;
-    return URI.create(uri.getScheme() + "://" + authority + path + "?" + query);
+    return uri.getScheme() + "://" + authority + path + "?" + query;
   }
 
   /** Appends the SigV4 parameters as they go on the wire, ending with {@code X-Amz-Signature}. */
@@ -304,17 +340,6 @@ public final class SigV4Engine {
 
   // ---- steps ----
 
-  private static String firstHeader(SignableRequest request, String name) {
-    List<Header> headers = request.headers();
-    for (int i = 0; i < headers.size(); i++) {
-      Header header = headers.get(i);
-      if (header.name().equalsIgnoreCase(name)) {
-        return header.value();
-      }
-    }
-    return null;
-  }
-
   private static String hashBody(SigningWorkspace ws, SignableRequest request) {
     if (request.bodyLength() <= 0) {
       return EMPTY_SHA256;
@@ -328,23 +353,76 @@ public final class SigV4Engine {
     return hex.toAsciiString(0, 64);
   }
 
-  /** Adds the request's headers that are signed, and a host entry (value null) when it has no Host header. */
+  /**
+   * Adds the request's headers that are signed, and a host entry (value null) when it has no Host
+   * header, and records the first {@code x-amz-content-sha256} value.
+   */
   private static void collectHeaders(SigningWorkspace ws, SignableRequest request) {
     ws.clearHeaders();
+    ByteBuf names = ws.headerNames;
     boolean hasHost = false;
     List<Header> headers = request.headers();
     for (int i = 0; i < headers.size(); i++) {
       Header header = headers.get(i);
-      String name = header.name();
-      if (isReplacedBySigning(name) || isNeverSigned(name)) {
+      int nameStart = names.length();
+      appendLowerCase(names, header.name());
+      int nameEnd = names.length();
+      HeaderKind kind = headerKind(names.array(), nameStart, nameEnd);
+      if (kind == HeaderKind.REPLACED || kind == HeaderKind.UNSIGNED) {
+        ws.replacedHeaders += kind == HeaderKind.REPLACED ? 1 : 0;
+        names.setLength(nameStart);
         continue;
       }
-      hasHost |= name.equalsIgnoreCase("host");
-      ws.addHeader(name, header.value());
+      hasHost |= kind == HeaderKind.HOST;
+      if (kind == HeaderKind.CONTENT_SHA256 && ws.contentSha256 == null) {
+        ws.contentSha256 = header.value();
+      }
+      ws.addHeader(nameStart, nameEnd, header.value());
     }
     if (!hasHost) {
-      ws.addHeader("host", null);
+      addSigningHeader(ws, HOST, null);
     }
+  }
+
+  /** Adds a header that signing itself writes, by its lower-case name. */
+  private static void addSigningHeader(SigningWorkspace ws, byte[] lowerCaseName, String value) {
+    ByteBuf names = ws.headerNames;
+    int nameStart = names.length();
+    names.append(lowerCaseName, 0, lowerCaseName.length);
+    ws.addHeader(nameStart, names.length(), value);
+  }
+
+  /** Classifies a lower-case header name; only these lengths can match a name signing looks for. */
+  private static HeaderKind headerKind(byte[] name, int from, int to) {
+    switch (to - from) {
+      case 4:
+        return regionEquals(name, from, to, HOST) ? HeaderKind.HOST : HeaderKind.SIGNED;
+      case 6:
+        return regionEquals(name, from, to, EXPECT) ? HeaderKind.UNSIGNED : HeaderKind.SIGNED;
+      case 10:
+        if (regionEquals(name, from, to, LOWER_AMZ_DATE)) {
+          return HeaderKind.REPLACED;
+        }
+        return regionEquals(name, from, to, USER_AGENT) || regionEquals(name, from, to, CONNECTION)
+            ? HeaderKind.UNSIGNED : HeaderKind.SIGNED;
+      case 13:
+        return regionEquals(name, from, to, LOWER_AUTHORIZATION) ? HeaderKind.REPLACED : HeaderKind.SIGNED;
+      case 15:
+        return regionEquals(name, from, to, TRACE_ID) ? HeaderKind.UNSIGNED : HeaderKind.SIGNED;
+      case 17:
+        return regionEquals(name, from, to, TRANSFER_ENCODING) ? HeaderKind.UNSIGNED : HeaderKind.SIGNED;
+      case 20:
+        if (regionEquals(name, from, to, LOWER_CONTENT_SHA256)) {
+          return HeaderKind.CONTENT_SHA256;
+        }
+        return regionEquals(name, from, to, LOWER_SECURITY_TOKEN) ? HeaderKind.REPLACED : HeaderKind.SIGNED;
+      default:
+        return HeaderKind.SIGNED;
+    }
+  }
+
+  private static boolean regionEquals(byte[] bytes, int from, int to, byte[] expected) {
+    return Arrays.equals(bytes, from, to, expected, 0, expected.length);
   }
 
   /** Headers that signing writes itself, so earlier values from a previous attempt are dropped. */
@@ -357,72 +435,79 @@ public final class SigV4Engine {
         || name.equalsIgnoreCase(SECURITY_TOKEN);
   }
 
-  /** Headers that proxies and HTTP clients may change or drop in transit, so they are not signed. */
-  static boolean isNeverSigned(String name) {
-    char first = lowerAscii(name.charAt(0));
-    if (first != 'u' && first != 'c' && first != 'e' && first != 't' && first != 'x') {
-      return false;
-    }
-    return name.equalsIgnoreCase("user-agent") || name.equalsIgnoreCase("connection")
-        || name.equalsIgnoreCase("expect") || name.equalsIgnoreCase("transfer-encoding")
-        || name.equalsIgnoreCase("x-amzn-trace-id");
-  }
-
-  /** Sorts headers by lower-case name, keeping the order of repeated names (insertion sort: n is small). */
+  /** Sorts header indexes by lower-case name, keeping the order of repeated names (insertion sort: n is small). */
   private static void sortHeaders(SigningWorkspace ws) {
-    String[] names = ws.headerNames;
-    String[] values = ws.headerValues;
+    int[] order = ws.headerOrder;
+    for (int i = 0; i < ws.headerCount; i++) {
+      order[i] = i;
+    }
     for (int i = 1; i < ws.headerCount; i++) {
-      String name = names[i];
-      String value = values[i];
+      int current = order[i];
       int j = i - 1;
-      while (j >= 0 && compareIgnoreCase(names[j], name) > 0) {
-        names[j + 1] = names[j];
-        values[j + 1] = values[j];
+      while (j >= 0 && compareNames(ws, order[j], current) > 0) {
+        order[j + 1] = order[j];
         j--;
       }
-      names[j + 1] = name;
-      values[j + 1] = value;
+      order[j + 1] = current;
     }
   }
 
-  private static int compareIgnoreCase(String a, String b) {
-    int length = Math.min(a.length(), b.length());
+  /**
+   * Compares the names of headers {@code a} and {@code b} as unsigned bytes. Names are short and
+   * usually differ in their first bytes, so a plain loop replaces the call to {@link
+   * Arrays#compareUnsigned}.
+   */
+  private static int compareNames(SigningWorkspace ws, int a, int b) {
+    byte[] names = ws.headerNames.array();
+    int startA = ws.headerNameStart[a];
+    int startB = ws.headerNameStart[b];
+    int lengthA = ws.headerNameEnd[a] - startA;
+    int lengthB = ws.headerNameEnd[b] - startB;
+    int length = Math.min(lengthA, lengthB);
     for (int i = 0; i < length; i++) {
-      int difference = lowerAscii(a.charAt(i)) - lowerAscii(b.charAt(i));
+      int difference = (names[startA + i] & 0xFF) - (names[startB + i] & 0xFF);
       if (difference != 0) {
         return difference;
       }
     }
-    return a.length() - b.length();
+    return lengthA - lengthB;
   }
 
-  private static char lowerAscii(char c) {
-    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-  }
-
+  /**
+   * Writes the signed header names, each once, and marks in {@code ws.repeatsPrevious} each sorted
+   * position whose name repeats the one before it.
+   */
   private static void writeSignedHeaders(SigningWorkspace ws) {
     ByteBuf out = ws.signedHeaders;
     out.reset();
+    byte[] names = ws.headerNames.array();
+    int[] order = ws.headerOrder;
     for (int i = 0; i < ws.headerCount; i++) {
-      if (i > 0 && compareIgnoreCase(ws.headerNames[i - 1], ws.headerNames[i]) == 0) {
+      boolean repeat = i > 0 && compareNames(ws, order[i - 1], order[i]) == 0;
+      ws.repeatsPrevious[i] = repeat;
+      if (repeat) {
         continue;
       }
-      if (out.length() > 0) {
+      if (i > 0) {
         out.append(';');
       }
-      appendLowerCase(out, ws.headerNames[i]);
+      out.append(names, ws.headerNameStart[order[i]], ws.headerNameEnd[order[i]]);
     }
   }
 
+  /**
+   * Appends a header name in ASCII lower case. Header names are ASCII tokens (RFC 9110); any other
+   * character is written as its low byte.
+   */
   private static void appendLowerCase(ByteBuf out, String name) {
-    if (isLowerCaseAscii(name)) {
-      out.appendAscii(name);
-      return;
+    int length = name.length();
+    int start = out.length();
+    byte[] bytes = out.reserve(length);
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
+      bytes[start + i] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
-    for (int i = 0; i < name.length(); i++) {
-      out.append(lowerAscii(name.charAt(i)));
-    }
+    out.setLength(start + length);
   }
 
   /** Parses {@code a=1&b&c=} into the workspace's parameter list, in canonical encoding. */
@@ -523,18 +608,20 @@ public final class SigV4Engine {
 
   /** Writes {@code name:value\n} per header name; values of a repeated name are joined with commas. */
   private static void writeCanonicalHeaders(SigningWorkspace ws, ByteBuf out, URI uri) {
+    byte[] names = ws.headerNames.array();
     for (int i = 0; i < ws.headerCount; i++) {
-      boolean repeat = i > 0 && compareIgnoreCase(ws.headerNames[i - 1], ws.headerNames[i]) == 0;
-      if (repeat) {
+      int header = ws.headerOrder[i];
+      if (ws.repeatsPrevious[i]) {
         out.append(',');
       } else {
         if (i > 0) {
           out.append('\n');
         }
-        appendLowerCase(out, ws.headerNames[i]);
-        out.append(':');
+        out.append(names, ws.headerNameStart[header], ws.headerNameEnd[header]).append(':');
       }
-      String value = ws.headerValues[i];
+      String value = ws.headerValues[header];
+      // The workspace outlives the request, so it drops values such as a session token once written.
+      ws.headerValues[header] = null;
       if (value == null) {
         appendHost(out, uri);
       } else {
@@ -558,8 +645,7 @@ public final class SigV4Engine {
 
   /** Writes a header value without leading and trailing white space, with inner runs collapsed to one space. */
   private static void appendTrimmedValue(ByteBuf out, String value) {
-    if (isCanonicalValue(value)) {
-      out.appendAscii(value);
+    if (appendIfCanonical(out, value)) {
       return;
     }
     boolean pendingSpace = false;
@@ -585,39 +671,45 @@ public final class SigV4Engine {
     }
   }
 
-  /** Returns whether a value is printable ASCII without white space at its ends or runs of it inside. */
-  private static boolean isCanonicalValue(String value) {
+  /**
+   * Appends a value that is already canonical (printable ASCII without white space at its ends or
+   * runs of it inside) and returns true, or appends nothing and returns false. One pass both checks
+   * the range of each character and copies it, because almost every value is canonical. Runs of
+   * spaces are found by {@link String#indexOf(String)}, which the JIT compiles to vector code.
+   */
+  private static boolean appendIfCanonical(ByteBuf out, String value) {
     int length = value.length();
-    if (length == 0 || value.charAt(0) == ' ' || value.charAt(length - 1) == ' ') {
-      return length == 0;
+    if (length > 0 && (value.charAt(0) == ' ' || value.charAt(length - 1) == ' ')) {
+      return false;
     }
-    char previous = 'x';
+    int start = out.length();
+    byte[] bytes = out.reserve(length);
+    // A character below 0x20 or above 0x7E sets the sign bit of outOfRange. The loop has no branch
+    // on the data, and the copy is discarded at the end if the bit is set.
+    int outOfRange = 0;
     for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c >= 0x7F || (c == ' ' && previous == ' ')) {
-        return false;
-      }
-      previous = c;
+      bytes[start + i] = (byte) c;
+      outOfRange |= (c - 0x20) | (0x7E - c);
     }
+    if (outOfRange < 0 || value.indexOf("  ") >= 0) {
+      return false;
+    }
+    out.setLength(start + length);
     return true;
   }
 
-  private static boolean isLowerCaseAscii(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
+  /**
+   * Returns the signing key for the credential and date, and when it changes, rewrites the parts of
+   * the signature that depend only on the credential and date.
+   */
   private SigningKeyCache.SigningKey signingKey(SigningWorkspace ws, AwsCredentials credentials, String dateStamp) {
     SigningKeyCache.SigningKey last = ws.lastKey;
     if (ws.lastEngine == this && ws.lastCredential.get() == credentials && last.dateStamp().equals(dateStamp)) {
       return last;
     }
     SigningKeyCache.SigningKey key = keys.key(credentials, dateStamp, ws.derivationMac);
+    writeScopeParts(ws, credentials.accessKeyId(), dateStamp);
     ws.lastEngine = this;
     ws.lastCredential = new WeakReference<>(credentials);
     ws.lastKey = key;
@@ -625,34 +717,89 @@ public final class SigV4Engine {
   }
 
   /**
-   * Hashes the canonical request, writes the string to sign into {@code ws.stringToSign} and appends
-   * the hex signature after it (see {@link #signatureStart}).
+   * Writes {@code AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=}, the percent-encoded
+   * {@code X-Amz-Credential} value {@code AKID%2Fscope}, and the scope line of the string to sign.
+   */
+  private void writeScopeParts(SigningWorkspace ws, String accessKeyId, String dateStamp) {
+    ByteBuf authorization = ws.authorizationPrefix;
+    authorization.reset();
+    authorization.appendAscii(ALGORITHM).appendAscii(" Credential=").appendAscii(accessKeyId);
+    authorization.append('/').appendAscii(dateStamp).appendAscii(scopeSuffix).appendAscii(", SignedHeaders=");
+
+    ByteBuf credential = ws.encodedCredential;
+    credential.reset();
+    UriEncoding.appendEncoded(credential, accessKeyId, 0, accessKeyId.length(), false);
+    credential.appendAscii("%2F").appendAscii(dateStamp);
+    UriEncoding.appendEncoded(credential, scopeSuffix, 0, scopeSuffix.length(), false);
+
+    ByteBuf scopeLine = ws.scopeLine;
+    scopeLine.reset();
+    scopeLine.append('\n').appendAscii(dateStamp).appendAscii(scopeSuffix).append('\n');
+  }
+
+  /**
+   * Hashes the canonical request, writes the string to sign into {@code ws.stringToSign} after the
+   * 64-byte HMAC inner pad ({@link #STRING_TO_SIGN_START}), and appends the hex signature after it
+   * (see {@link #signatureStart}).
    */
   private void writeSignature(SigningWorkspace ws, String amzDate, SigningKeyCache.SigningKey key, Trace trace) {
     ws.sha256.update(ws.canonical.array(), 0, ws.canonical.length());
     digestInto(ws);
 
+    setPads(ws, key);
     ByteBuf sts = ws.stringToSign;
     sts.reset();
-    sts.appendAscii(ALGORITHM).append('\n').appendAscii(amzDate).append('\n');
-    sts.appendAscii(key.dateStamp()).appendAscii(scopeSuffix).append('\n');
+    sts.append(ws.innerPad, 0, STRING_TO_SIGN_START);
+    sts.append(ALGORITHM_LINE, 0, ALGORITHM_LINE.length).appendAscii(amzDate);
+    sts.append(ws.scopeLine.array(), 0, ws.scopeLine.length());
     sts.appendHex(ws.digest, 0, 32);
-    int stringToSignLength = sts.length();
+    int end = sts.length();
 
-    Mac mac = keyedMac(ws, key);
-    mac.update(sts.array(), 0, stringToSignLength);
-    doFinalInto(mac, ws);
+    hmacInto(ws, sts.array(), end);
     sts.appendHex(ws.digest, 0, 32);
 
     if (trace != null) {
-      fillTrace(ws, trace, amzDate, key, stringToSignLength);
+      fillTrace(ws, trace, amzDate, key, end);
     }
   }
 
-  private void fillTrace(SigningWorkspace ws, Trace trace, String amzDate, SigningKeyCache.SigningKey key, int stsLength) {
+  /** Sets the HMAC pads of the workspace to those of {@code key}, unless they already are. */
+  private static void setPads(SigningWorkspace ws, SigningKeyCache.SigningKey key) {
+    if (ws.padKey == key) {
+      return;
+    }
+    byte[] keyBytes = key.key();
+    for (int i = 0; i < 64; i++) {
+      byte keyByte = i < keyBytes.length ? keyBytes[i] : 0;
+      ws.innerPad[i] = (byte) (keyByte ^ 0x36);
+      ws.outerBlock[i] = (byte) (keyByte ^ 0x5c);
+    }
+    ws.padKey = key;
+  }
+
+  /**
+   * Writes HMAC-SHA256 under the signing key into {@code ws.digest}, where {@code innerPadAndData[0,
+   * length)} is the inner pad followed by the data. It is the RFC 2104 construction on the
+   * workspace's SHA-256 instance, {@code H(outerPad || H(innerPad || data))}, and gives the same
+   * bytes as {@code Mac("HmacSHA256")}. With each pad already in front of its data, each hash takes
+   * one update, and unlike {@link Mac#doFinal(byte[], int)} nothing is allocated.
+   */
+  private static void hmacInto(SigningWorkspace ws, byte[] innerPadAndData, int length) {
+    MessageDigest sha256 = ws.sha256;
+    sha256.update(innerPadAndData, 0, length);
+    try {
+      sha256.digest(ws.outerBlock, 64, 32);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException("SHA-256 failed to write its 32-byte digest", e);
+    }
+    sha256.update(ws.outerBlock, 0, 96);
+    digestInto(ws);
+  }
+
+  private void fillTrace(SigningWorkspace ws, Trace trace, String amzDate, SigningKeyCache.SigningKey key, int stsEnd) {
     trace.canonicalRequest = ws.canonical.toUtf8String();
-    trace.stringToSign = ws.stringToSign.toAsciiString(0, stsLength);
-    trace.signature = ws.stringToSign.toAsciiString(stsLength, stsLength + 64);
+    trace.stringToSign = ws.stringToSign.toAsciiString(STRING_TO_SIGN_START, stsEnd);
+    trace.signature = ws.stringToSign.toAsciiString(stsEnd, stsEnd + 64);
     trace.amzDate = amzDate;
     trace.scope = key.dateStamp() + scopeSuffix;
     trace.signingKey = key.key().clone();
@@ -663,31 +810,11 @@ public final class SigV4Engine {
     return ws.stringToSign.length() - 64;
   }
 
-  private static Mac keyedMac(SigningWorkspace ws, SigningKeyCache.SigningKey key) {
-    if (ws.macKey != key) {
-      try {
-        ws.signingMac.init(new SecretKeySpec(key.key(), "HmacSHA256"));
-      } catch (InvalidKeyException e) {
-        throw new IllegalStateException("HmacSHA256 rejected a derived SigV4 key", e);
-      }
-      ws.macKey = key;
-    }
-    return ws.signingMac;
-  }
-
   private static void digestInto(SigningWorkspace ws) {
     try {
       ws.sha256.digest(ws.digest, 0, 32);
     } catch (java.security.DigestException e) {
       throw new IllegalStateException("SHA-256 failed to write its 32-byte digest", e);
-    }
-  }
-
-  private static void doFinalInto(Mac mac, SigningWorkspace ws) {
-    try {
-      mac.doFinal(ws.digest, 0);
-    } catch (javax.crypto.ShortBufferException e) {
-      throw new IllegalStateException("HmacSHA256 failed to write its 32-byte result", e);
     }
   }
 
@@ -707,15 +834,17 @@ public final class SigV4Engine {
   private static SignableRequest withSigningHeaders(SigningWorkspace ws, SignableRequest request, String amzDate,
       String addedHash, SecretValue token, String authorization) {
     List<Header> original = request.headers();
+    // Most requests carry no header from an earlier signature, which collectHeaders has counted.
+    boolean keepAll = ws.replacedHeaders == 0;
     int size = 2 + (addedHash != null ? 1 : 0) + (token != null ? 1 : 0);
     for (int i = 0; i < original.size(); i++) {
-      size += isReplacedBySigning(original.get(i).name()) ? 0 : 1;
+      size += keepAll || !isReplacedBySigning(original.get(i).name()) ? 1 : 0;
     }
     Header[] headers = new Header[size];
     int count = 0;
     for (int i = 0; i < original.size(); i++) {
       Header header = original.get(i);
-      if (!isReplacedBySigning(header.name())) {
+      if (keepAll || !isReplacedBySigning(header.name())) {
         headers[count++] = header;
       }
     }
@@ -727,7 +856,12 @@ public final class SigV4Engine {
       headers[count++] = new Header(SECURITY_TOKEN, token.reveal());
     }
     headers[count++] = new Header(AUTHORIZATION, authorization);
-    return request.withHeaders(Arrays.asList(headers));
+    // List.of copies the array once, and withHeaders keeps an immutable list without copying it again.
+    return request.withHeaders(List.of(headers));
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
 }

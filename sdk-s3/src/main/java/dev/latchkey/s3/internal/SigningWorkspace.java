@@ -11,8 +11,9 @@ import java.util.Arrays;
 import javax.crypto.Mac;
 
 /**
- * Per-thread scratch space for {@link SigV4Engine}: byte buffers, the SHA-256 and HMAC instances,
- * arrays for sorting headers and query parameters, and the last formatted date.
+ * Per-thread scratch space for {@link SigV4Engine}: byte buffers, the SHA-256 instance, the HMAC
+ * pads of the last signing key, arrays for sorting headers and query parameters, the last formatted
+ * date, and the parts of a signature that depend only on the credential and date.
  *
  * <p>Reusing these per thread is what keeps a signature to a few hundred allocated bytes: building a
  * canonical request from Strings and Lists would allocate several kilobytes. Never shared between
@@ -29,12 +30,23 @@ final class SigningWorkspace {
   final ByteBuf params = new ByteBuf(512);
   final byte[] digest = new byte[32];
   final MessageDigest sha256 = newSha256();
-  final Mac signingMac = SigningKeyCache.newHmacSha256();
   final Mac derivationMac = SigningKeyCache.newHmacSha256();
 
-  String[] headerNames = new String[16];
+  /** Lower-case header names, back to back; header {@code i} is {@code [headerNameStart[i], headerNameEnd[i])}. */
+  final ByteBuf headerNames = new ByteBuf(256);
+  int[] headerNameStart = new int[16];
+  int[] headerNameEnd = new int[16];
+  /** Header values as given; null marks the host entry, whose value comes from the URI. */
   String[] headerValues = new String[16];
+  /** Header indexes in canonical order, after sorting. */
+  int[] headerOrder = new int[16];
+  /** Whether the header at each sorted position has the same name as the one before it. */
+  boolean[] repeatsPrevious = new boolean[16];
   int headerCount;
+  /** The value of the request's first {@code x-amz-content-sha256} header, or null. */
+  String contentSha256;
+  /** How many request headers signing replaces ({@code Authorization} and the like from an earlier signature). */
+  int replacedHeaders;
 
   int[] paramNameStart = new int[16];
   int[] paramNameEnd = new int[16];
@@ -42,13 +54,28 @@ final class SigningWorkspace {
   int[] paramOrder = new int[16];
   int paramCount;
 
-  /** The signing key {@link #signingMac} was initialized with, compared by identity. */
-  SigningKeyCache.SigningKey macKey;
+  /**
+   * The signing key that {@link #innerPad} and {@link #outerBlock} belong to, compared by identity.
+   * The pads are the HMAC-SHA256 key XOR 0x36 and XOR 0x5c, padded to the 64-byte block (RFC 2104).
+   * The outer block is the outer pad followed by room for the 32-byte inner hash.
+   */
+  SigningKeyCache.SigningKey padKey;
+  final byte[] innerPad = new byte[64];
+  final byte[] outerBlock = new byte[96];
 
   /** The credential and engine of the last key lookup, so a repeat skips the shared cache. */
   WeakReference<AwsCredentials> lastCredential = new WeakReference<>(null);
   SigV4Engine lastEngine;
   SigningKeyCache.SigningKey lastKey;
+
+  /**
+   * Parts of the signature that depend only on the engine, credential and date of {@link #lastKey},
+   * rebuilt with it: {@code AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=}, the
+   * percent-encoded {@code X-Amz-Credential} value, and {@code \nscope\n} of the string to sign.
+   */
+  final ByteBuf authorizationPrefix = new ByteBuf(128);
+  final ByteBuf encodedCredential = new ByteBuf(128);
+  final ByteBuf scopeLine = new ByteBuf(64);
 
   private SignableRequest.Header cachedDateHeader;
   private long cachedEpochSecond = Long.MIN_VALUE;
@@ -95,15 +122,24 @@ final class SigningWorkspace {
   }
 
   void clearHeaders() {
+    headerNames.reset();
     headerCount = 0;
+    contentSha256 = null;
+    replacedHeaders = 0;
   }
 
-  void addHeader(String name, String value) {
-    if (headerCount == headerNames.length) {
-      headerNames = Arrays.copyOf(headerNames, headerCount * 2);
-      headerValues = Arrays.copyOf(headerValues, headerCount * 2);
+  /** Records a header whose lower-case name is {@code [nameStart, nameEnd)} of {@link #headerNames}. */
+  void addHeader(int nameStart, int nameEnd, String value) {
+    if (headerCount == headerNameStart.length) {
+      int size = headerCount * 2;
+      headerNameStart = Arrays.copyOf(headerNameStart, size);
+      headerNameEnd = Arrays.copyOf(headerNameEnd, size);
+      headerValues = Arrays.copyOf(headerValues, size);
+      headerOrder = Arrays.copyOf(headerOrder, size);
+      repeatsPrevious = Arrays.copyOf(repeatsPrevious, size);
     }
-    headerNames[headerCount] = name;
+    headerNameStart[headerCount] = nameStart;
+    headerNameEnd[headerCount] = nameEnd;
     headerValues[headerCount] = value;
     headerCount++;
   }

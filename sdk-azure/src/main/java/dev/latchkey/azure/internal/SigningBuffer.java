@@ -1,0 +1,401 @@
+package dev.latchkey.azure.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Per-thread scratch space for Shared Key and SAS signing: the string to sign as UTF-8 bytes, the
+ * HMAC output and its Base64 form, and the arrays that sort headers and query parameters.
+ *
+ * <p>Building the string to sign in these reused bytes and handing them to the HMAC avoids the
+ * StringBuilder, the String and its UTF-8 copy of each signature. A buffer is never shared between
+ * threads and never handed out of the signing code. {@link #current()} clears it, so a caller must
+ * finish with it before it signs anything else.
+ */
+public final class SigningBuffer {
+
+  private static final ThreadLocal<SigningBuffer> CURRENT = ThreadLocal.withInitial(SigningBuffer::new);
+
+  /** Buffers that grew past this size for one large request are dropped after use. */
+  private static final int RETAINED_CAPACITY = 16 * 1024;
+
+  /**
+   * Texts at least this long are encoded by {@link String#getBytes}, whose vectorized copy beats a
+   * loop over characters despite the array it allocates; shorter ones are copied character by
+   * character.
+   */
+  private static final int LONG_TEXT = 16;
+
+  /** The first second of the years that {@link #appendIsoTime} writes itself: 1000-01-01 and 10000-01-01. */
+  private static final long YEAR_1000 = -30_610_224_000L;
+  private static final long YEAR_10000 = 253_402_300_800L;
+
+  private static final int TIME_CACHE_SLOTS = 4;
+  static final int ISO_TIME_BYTES = 20;
+
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+  private byte[] bytes = new byte[1024];
+  private int length;
+  private final byte[] mac = new byte[HmacSha256.MAC_BYTES];
+  private final byte[] base64 = new byte[44];
+  /** The length of the Base64 signature that {@link #appendSignature} appends next, or -1 for none. */
+  private int signatureLength = -1;
+
+  /**
+   * The last times {@link #appendIsoTime} formatted, by epoch second modulo the number of slots: a
+   * SAS writes its start and expiry twice each, and signings in the same second share them.
+   */
+  private final long[] formattedSeconds = new long[TIME_CACHE_SLOTS];
+  private final byte[][] formattedTimes = new byte[TIME_CACHE_SLOTS][ISO_TIME_BYTES];
+
+  /** Name and value pairs sorted by name, for canonicalized headers and query parameters. */
+  final SortedPairs pairs = new SortedPairs();
+
+  private SigningBuffer() {
+    Arrays.fill(formattedSeconds, Long.MIN_VALUE);
+  }
+
+  /** Returns this thread's buffer, emptied. */
+  public static SigningBuffer current() {
+    SigningBuffer buffer = CURRENT.get();
+    buffer.clear();
+    return buffer;
+  }
+
+  /** Empties the buffer, and shrinks it if one large request made it grow. */
+  public void clear() {
+    length = 0;
+    signatureLength = -1;
+    if (bytes.length > RETAINED_CAPACITY) {
+      bytes = new byte[1024];
+    }
+    pairs.clear();
+  }
+
+  public int length() {
+    return length;
+  }
+
+  /** Drops everything after the first {@code newLength} bytes. */
+  public void truncate(int newLength) {
+    length = newLength;
+  }
+
+  /** Appends one ASCII character. */
+  public SigningBuffer append(char asciiChar) {
+    ensureCapacity(1);
+    bytes[length++] = (byte) asciiChar;
+    return this;
+  }
+
+  /** Appends {@code text} as UTF-8; {@code null} appends nothing. */
+  public SigningBuffer append(String text) {
+    if (text == null) {
+      return this;
+    }
+    if (text.length() < LONG_TEXT) {
+      return append(text, 0, text.length());
+    }
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    ensureCapacity(utf8.length);
+    System.arraycopy(utf8, 0, bytes, length, utf8.length);
+    length += utf8.length;
+    return this;
+  }
+
+  /**
+   * Appends characters {@code from} to {@code to} of {@code text} as UTF-8, writing an unpaired
+   * surrogate as {@code ?} exactly as {@link String#getBytes(java.nio.charset.Charset)} does.
+   */
+  public SigningBuffer append(String text, int from, int to) {
+    ensureCapacity(to - from);
+    byte[] target = bytes;
+    int position = length;
+    int i = from;
+    for (; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        break;
+      }
+      target[position++] = (byte) c;
+    }
+    length = position;
+    if (i < to) {
+      appendNonAscii(text, i, to);
+    }
+    return this;
+  }
+
+  private void appendNonAscii(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      ensureCapacity(4);
+      if (c < 0x80) {
+        bytes[length++] = (byte) c;
+      } else if (c < 0x800) {
+        bytes[length++] = (byte) (0xC0 | (c >> 6));
+        bytes[length++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
+        int codePoint = Character.toCodePoint(c, text.charAt(++i));
+        bytes[length++] = (byte) (0xF0 | (codePoint >> 18));
+        bytes[length++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+        bytes[length++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+        bytes[length++] = (byte) (0x80 | (codePoint & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        bytes[length++] = '?';
+      } else {
+        bytes[length++] = (byte) (0xE0 | (c >> 12));
+        bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        bytes[length++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+  }
+
+  /** Appends a newline and {@code value}, one field of a SAS string to sign; {@code null} is an empty field. */
+  public SigningBuffer appendField(String value) {
+    return append('\n').append(value);
+  }
+
+  /**
+   * Appends {@code text} percent-encoded as a query component: every UTF-8 byte except {@code A-Z
+   * a-z 0-9 - . _ ~} becomes {@code %XX}, as {@link PercentCoding#encodeQueryComponent} does.
+   */
+  public SigningBuffer appendQueryComponent(String text) {
+    int start = length;
+    append(text);
+    int end = length;
+    int escapes = 0;
+    for (int i = start; i < end; i++) {
+      int b = bytes[i] & 0xFF;
+      if (!PercentCoding.isUnreserved(b)) {
+        escapes++;
+      }
+    }
+    if (escapes == 0) {
+      return this;
+    }
+    ensureCapacity(2 * escapes);
+    int read = end - 1;
+    int write = end - 1 + 2 * escapes;
+    length = write + 1;
+    while (read >= start) {
+      int b = bytes[read--] & 0xFF;
+      if (PercentCoding.isUnreserved(b)) {
+        bytes[write--] = (byte) b;
+      } else {
+        bytes[write--] = HEX[b & 0xF];
+        bytes[write--] = HEX[b >> 4];
+        bytes[write--] = '%';
+      }
+    }
+    return this;
+  }
+
+  /** Appends {@code &name=value} with the value percent-encoded, unless the value is null or empty. */
+  public SigningBuffer appendQueryParameter(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      return this;
+    }
+    return append('&').append(name).append('=').appendQueryComponent(value);
+  }
+
+  /**
+   * Appends {@code time} truncated to the second in ISO 8601 UTC form, such as {@code
+   * 2026-03-05T07:08:09Z}, with each colon as {@code %3A} when {@code queryEncoded}.
+   */
+  public SigningBuffer appendIsoTime(Instant time, boolean queryEncoded) {
+    long epochSecond = time.getEpochSecond();
+    if (!isFormattedByHand(epochSecond)) {
+      String text = SasTimes.format(time);
+      return queryEncoded ? appendQueryComponent(text) : append(text);
+    }
+    int slot = (int) (epochSecond & (TIME_CACHE_SLOTS - 1));
+    byte[] text = formattedTimes[slot];
+    if (formattedSeconds[slot] != epochSecond) {
+      formatIsoTime(epochSecond, text);
+      formattedSeconds[slot] = epochSecond;
+    }
+    ensureCapacity(ISO_TIME_BYTES + 4);
+    for (byte b : text) {
+      if (b == ':' && queryEncoded) {
+        bytes[length++] = '%';
+        bytes[length++] = '3';
+        bytes[length++] = 'A';
+      } else {
+        bytes[length++] = b;
+      }
+    }
+    return this;
+  }
+
+  /** Returns whether {@link #formatIsoTime} handles the second: years 1000 to 9999. */
+  static boolean isFormattedByHand(long epochSecond) {
+    return epochSecond >= YEAR_1000 && epochSecond < YEAR_10000;
+  }
+
+  /**
+   * Writes {@code yyyy-MM-ddTHH:mm:ssZ} for a second of the years 1000 to 9999, with the civil date
+   * from the days since 1970-01-01 in the proleptic Gregorian calendar, counting years from March so
+   * that the leap day ends a year (Howard Hinnant's civil_from_days).
+   */
+  static void formatIsoTime(long epochSecond, byte[] text) {
+    int days = (int) Math.floorDiv(epochSecond, 86_400L);
+    int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+    int shifted = days + 719_468;
+    int era = Math.floorDiv(shifted, 146_097);
+    int dayOfEra = shifted - era * 146_097;
+    int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    int monthFromMarch = (5 * dayOfYear + 2) / 153;
+    int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+    int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+    int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    writeDigits(text, 0, year / 100);
+    writeDigits(text, 2, year % 100);
+    text[4] = '-';
+    writeDigits(text, 5, month);
+    text[7] = '-';
+    writeDigits(text, 8, day);
+    text[10] = 'T';
+    writeDigits(text, 11, secondOfDay / 3_600);
+    text[13] = ':';
+    writeDigits(text, 14, secondOfDay / 60 % 60);
+    text[16] = ':';
+    writeDigits(text, 17, secondOfDay % 60);
+    text[19] = 'Z';
+  }
+
+  private static void writeDigits(byte[] text, int offset, int twoDigitValue) {
+    text[offset] = (byte) ('0' + twoDigitValue / 10);
+    text[offset + 1] = (byte) ('0' + twoDigitValue % 10);
+  }
+
+  /** Computes the HMAC-SHA256 of the contents into {@link #base64} and returns the Base64 length. */
+  int computeBase64Mac(HmacSha256 hmac) {
+    hmac.sign(bytes, 0, length, mac);
+    return Base64.getEncoder().encode(mac, base64);
+  }
+
+  /** Computes the HMAC-SHA256 of the contents and returns it in Base64; the contents stay. */
+  public String signBase64(HmacSha256 hmac) {
+    int base64Length = computeBase64Mac(hmac);
+    return new String(base64, 0, base64Length, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Computes the HMAC-SHA256 of the contents, then replaces the contents with an {@code
+   * Authorization} header value, {@code scheme account:signature}, and returns it.
+   */
+  public String signAndFormatAuthorization(HmacSha256 hmac, String scheme, String accountName) {
+    int base64Length = computeBase64Mac(hmac);
+    length = 0;
+    append(scheme).append(' ').append(accountName).append(':');
+    ensureCapacity(base64Length);
+    System.arraycopy(base64, 0, bytes, length, base64Length);
+    length += base64Length;
+    return toString();
+  }
+
+  /**
+   * Computes the HMAC-SHA256 of the contents, then drops the contents; the next {@link
+   * #appendSignature} appends it. Lets one buffer hold the string to sign and then the query.
+   */
+  public void signAndClear(HmacSha256 hmac) {
+    signatureLength = computeBase64Mac(hmac);
+    length = 0;
+  }
+
+  /** Appends the Base64 signature of the last {@link #signAndClear}, percent-encoded. */
+  public SigningBuffer appendSignature() {
+    if (signatureLength < 0) {
+      throw new IllegalStateException("No signature to append: call signAndClear first");
+    }
+    ensureCapacity(3 * signatureLength);
+    for (int i = 0; i < signatureLength; i++) {
+      int b = base64[i];
+      if (PercentCoding.isUnreserved(b)) {
+        bytes[length++] = (byte) b;
+      } else {
+        bytes[length++] = '%';
+        bytes[length++] = HEX[b >> 4];
+        bytes[length++] = HEX[b & 0xF];
+      }
+    }
+    signatureLength = -1;
+    return this;
+  }
+
+  /**
+   * Returns the contents decoded as UTF-8, then zeroes them and the last signature, so a SAS token,
+   * which is a bearer secret, does not stay in this thread's buffer.
+   */
+  public String toStringAndWipe() {
+    String text = toString();
+    Arrays.fill(bytes, 0, length, (byte) 0);
+    Arrays.fill(mac, (byte) 0);
+    Arrays.fill(base64, (byte) 0);
+    length = 0;
+    signatureLength = -1;
+    return text;
+  }
+
+  /** Returns the contents decoded as UTF-8. */
+  @Override
+  public String toString() {
+    return new String(bytes, 0, length, StandardCharsets.UTF_8);
+  }
+
+  private void ensureCapacity(int extra) {
+    if (length + extra > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
+    }
+  }
+
+  /**
+   * Name and value pairs kept sorted by name as they are added. Requests have a handful of {@code
+   * x-ms-} headers and query parameters, so an insertion sort into reused arrays beats a map or a
+   * list sort; it is stable, so repeated names keep the order in which they were sent.
+   */
+  static final class SortedPairs {
+    private String[] names = new String[16];
+    private String[] values = new String[16];
+    private int size;
+
+    void clear() {
+      Arrays.fill(names, 0, size, null);
+      Arrays.fill(values, 0, size, null);
+      size = 0;
+    }
+
+    int size() {
+      return size;
+    }
+
+    String name(int index) {
+      return names[index];
+    }
+
+    String value(int index) {
+      return values[index];
+    }
+
+    void add(String name, String value) {
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      int position = size;
+      while (position > 0 && names[position - 1].compareTo(name) > 0) {
+        names[position] = names[position - 1];
+        values[position] = values[position - 1];
+        position--;
+      }
+      names[position] = name;
+      values[position] = value;
+      size++;
+    }
+  }
+}
