@@ -138,6 +138,8 @@ public final class BlobBackend implements StorageBackend {
   /**
    * Returns a factory for {@code StorageClient} builders: it takes the endpoint, credentials, HTTP
    * client, clock and clock skew from the client's settings and the defaults for everything else.
+   * A plain {@code http://} endpoint is accepted when its host is a loopback address, as with {@link
+   * Builder#allowPlainHttpOnLoopback()}, so an emulator such as Azurite works through the factory.
    */
   public static StorageBackendFactory factory() {
     return BlobBackend::fromSettings;
@@ -150,6 +152,8 @@ public final class BlobBackend implements StorageBackend {
     }
     Builder builder = builder().endpoint(settings.endpoint()).httpClient(settings.httpClient())
         .clock(settings.clock()).clockSkew(settings.clockSkew());
+    // The client builder already limits plain HTTP to loopback hosts, and build() checks it again.
+    builder.allowPlainHttpOnLoopback();
     builder.anyCredentials = settings.credentials();
     return builder.build();
   }

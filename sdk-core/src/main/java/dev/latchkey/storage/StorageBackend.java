@@ -10,6 +10,12 @@ import java.net.URI;
  * writes no audit event: {@code StorageClient} does both around it, and learns what was sent from the
  * {@link ExchangeListener} each method takes.
  *
+ * <p>The client checks the policy against the container and key exactly as the {@link ObjectRef}
+ * contains them, and passes them on unchecked. A backend must therefore address exactly that object,
+ * and reject with {@link IllegalArgumentException} a name it cannot send unchanged: a {@code .} or
+ * {@code ..} segment, which HTTP clients resolve, or a {@code /} in a container name, which would move
+ * part of the name into the key. The S3 and Azure Blob backends do.
+ *
  * <p>Implementations are thread-safe. Every method may throw {@link StorageException}; other
  * unchecked exceptions mean a bug or bad input.
  */

@@ -1,6 +1,7 @@
 package dev.latchkey.storage;
 
 import dev.latchkey.audit.AuditSink;
+import dev.latchkey.auth.internal.Endpoints;
 import dev.latchkey.credentials.Credential;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.WorkloadIdentity;
@@ -13,6 +14,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
@@ -83,17 +85,26 @@ public final class StorageClientBuilder {
   }
 
   /**
-   * Sets the service endpoint. It must use HTTPS unless its host is a loopback address.
+   * Sets the service endpoint. It must use HTTPS unless its host is a loopback address: {@code
+   * localhost}, an address in 127.0.0.0/8 or {@code ::1}, written literally, with no DNS lookup.
    *
-   * @throws IllegalArgumentException if the URI is not absolute, or uses plain HTTP to another host
+   * @throws IllegalArgumentException if the URI is not an absolute http or https URI with a host,
+   *     contains user information, or uses plain HTTP to another host
    */
   public StorageClientBuilder endpoint(URI endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
-    if (endpoint.getScheme() == null || endpoint.getHost() == null) {
-      throw new IllegalArgumentException("Invalid endpoint '" + endpoint + "': give an absolute URI such as https://s3.eu-west-1.amazonaws.com");
+    String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+    if (endpoint.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+      throw new IllegalArgumentException("Invalid endpoint '" + describe(endpoint)
+          + "': give an absolute https URI such as https://s3.eu-west-1.amazonaws.com");
     }
-    if (endpoint.getScheme().equals("http") && !isLoopback(endpoint.getHost())) {
-      throw new IllegalArgumentException("Invalid endpoint '" + endpoint + "': use https; plain http is allowed only to loopback addresses");
+    if (endpoint.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("Invalid endpoint '" + describe(endpoint)
+          + "': remove the user information from the URI and pass secrets with credentials(...)");
+    }
+    if (scheme.equals("http") && !Endpoints.isLoopback(endpoint.getHost())) {
+      throw new IllegalArgumentException("Invalid endpoint '" + describe(endpoint)
+          + "': use https; plain http is allowed only to loopback addresses such as 127.0.0.1");
     }
     this.endpoint = endpoint;
     return this;
@@ -226,7 +237,12 @@ public final class StorageClientBuilder {
     return timeout;
   }
 
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+  /** Returns the endpoint for an error message, without user information, query or fragment. */
+  private static String describe(URI endpoint) {
+    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    if (endpoint.getScheme() == null) {
+      return endpoint.getHost() == null ? path : "//" + endpoint.getHost() + path;
+    }
+    return endpoint.getHost() == null ? endpoint.getScheme() + ":..." : Endpoints.describe(endpoint);
   }
 }

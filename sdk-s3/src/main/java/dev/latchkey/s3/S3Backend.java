@@ -62,7 +62,9 @@ import okhttp3.Response;
 public final class S3Backend implements StorageBackend {
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  private static final Pattern LEGACY_BUCKET = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+  // At least 3 characters, the minimum of the S3 bucket naming rules. That also keeps "." and ".."
+  // out of the path, where the HTTP client would resolve them and address another bucket.
+  private static final Pattern LEGACY_BUCKET = Pattern.compile("[A-Za-z0-9._-]{3,255}");
   private static final String USER_METADATA_PREFIX = "x-amz-meta-";
 
   /** The placement of the bucket name in a request URL. */
@@ -185,7 +187,7 @@ public final class S3Backend implements StorageBackend {
   @Override
   public URI presign(PresignRequest request) {
     SignableRequest unsigned = SignableRequest.builder(request.method().name(), objectUri(request.ref(), null)).build();
-    return presigner.presign(unsigned, credentials.fetch(), request.expiry()).uri();
+    return presigner.presign(unsigned, S3Transport.fetchAwsCredentials(credentials), request.expiry()).uri();
   }
 
   @Override

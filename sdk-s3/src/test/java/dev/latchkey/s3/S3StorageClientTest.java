@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.audit.EventType;
 import dev.latchkey.audit.InMemoryAuditSink;
 import dev.latchkey.audit.StorageRequestEvent;
+import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialCache;
 import dev.latchkey.credentials.SecretValue;
@@ -157,5 +158,61 @@ class S3StorageClientTest {
     StorageRequestEvent event = (StorageRequestEvent) AUDIT.events(EventType.STORAGE_REQUEST).get(0);
     assertThat(event.credentialId()).isEqualTo("AKIDCLIENTTEST");
     assertThat(AUDIT.jsonLines()).noneMatch(line -> line.contains(CANARY));
+  }
+
+  @Test
+  void credentialOfAnotherKindIsRejectedBeforeSending() {
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    CredentialCache<AccessToken> tokens = CredentialCache.builder(() -> AccessToken.bearer(SecretValue.of(CANARY), null)).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/wrong-kind.txt");
+    try (StorageClient wrongKind = StorageClient.builder()
+        .identity(WorkloadIdentity.of("report-exporter"))
+        .policy(POLICY)
+        .backend(S3Backend.factory())
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(tokens)
+        .auditSink(audit)
+        .build()) {
+
+      assertThatThrownBy(() -> wrongKind.getBytes(ref))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("AccessToken")
+          .hasMessageContaining("AwsCredentials")
+          .hasMessageNotContaining(CANARY);
+      assertThatThrownBy(() -> wrongKind.presign(new PresignRequest(ref, PresignRequest.Method.GET, Duration.ofMinutes(5))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("AwsCredentials");
+    } finally {
+      tokens.close();
+    }
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).isNotEmpty();
+    assertThat(audit.events(EventType.STORAGE_REQUEST))
+        .map(event -> ((StorageRequestEvent) event).url())
+        .containsOnlyNulls();
+  }
+
+  @Test
+  void dotBucketIsRejectedBeforePresigning() {
+    AccessPolicy anyBucket = AccessPolicy.builder()
+        .role(Role.builder().name("shared").rule(Rule.allow("shared").actions(Action.READ).resources("s3://*/shared/**")).build())
+        .binding(Binding.builder().id("shared").identities("report-exporter").roles("shared").build())
+        .build();
+    try (StorageClient shared = StorageClient.builder()
+        .identity(WorkloadIdentity.of("report-exporter"))
+        .policy(anyBucket)
+        .backend(S3Backend.factory())
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(keys)
+        .build()) {
+
+      for (String bucket : List.of(".", "..")) {
+        PresignRequest request = new PresignRequest(ObjectRef.of(bucket, "shared/x"), PresignRequest.Method.GET, Duration.ofMinutes(5));
+        assertThatThrownBy(() -> shared.presign(request))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("Invalid bucket name '" + bucket + "'");
+      }
+    }
   }
 }

@@ -30,6 +30,7 @@ public final class CredentialSigner implements RequestSigner<Credential> {
    * Signs {@code request}.
    *
    * @throws IllegalArgumentException if the credential is of a kind Blob Storage does not accept
+   * @throws IllegalStateException if an access token would be sent over plain HTTP
    */
   @Override
   public SignableRequest sign(SignableRequest request, Credential credential, Instant signingTime) {
@@ -40,6 +41,12 @@ public final class CredentialSigner implements RequestSigner<Credential> {
       return sasSigner.sign(request, sas, signingTime);
     }
     if (credential instanceof AccessToken token) {
+      // The builder rejects this for a known token source, but a backend built by factory() only
+      // learns the credential type here.
+      if ("http".equalsIgnoreCase(request.uri().getScheme())) {
+        throw new IllegalStateException("Invalid endpoint for access token " + token.id() + ": Azure Storage"
+            + " accepts bearer tokens only over HTTPS, so use an https:// endpoint or a Shared Key or SAS");
+      }
       return bearerSigner.sign(request, token, signingTime);
     }
     throw new IllegalArgumentException("Invalid credential " + credential.id() + " of type "

@@ -46,7 +46,11 @@ public final class Endpoints {
     return uri.getScheme() + "://" + uri.getHost() + port + path;
   }
 
-  static boolean isLoopback(String host) {
+  /**
+   * Returns whether {@code host} is {@code localhost} or a literal loopback address (127.0.0.0/8,
+   * {@code ::1}); a name that only resolves to one is not, because no DNS lookup is made.
+   */
+  public static boolean isLoopback(String host) {
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     if (bare.equalsIgnoreCase("localhost")) {
       return true;

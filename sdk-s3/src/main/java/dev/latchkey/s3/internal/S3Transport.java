@@ -3,6 +3,7 @@ package dev.latchkey.s3.internal;
 import dev.latchkey.RetryAfter;
 import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AwsCredentials;
+import dev.latchkey.credentials.Credential;
 import dev.latchkey.credentials.CredentialCache;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.s3.SigV4Signer;
@@ -77,6 +78,24 @@ public final class S3Transport {
     this.clock = clock;
   }
 
+  /**
+   * Fetches a credential and checks that it is an {@link AwsCredentials}. The type parameter of a
+   * provider is erased, so a provider of another credential type, passed through {@code
+   * StorageClient.builder().credentials(...)}, would otherwise fail with a ClassCastException.
+   *
+   * @throws IllegalArgumentException if the provider returned another kind of credential
+   */
+  public static AwsCredentials fetchAwsCredentials(CredentialProvider<AwsCredentials> provider) {
+    Credential credential = ((CredentialProvider<?>) provider).fetch();
+    if (credential instanceof AwsCredentials aws) {
+      return aws;
+    }
+    String kind = credential == null ? "null" : credential.getClass().getSimpleName() + " " + credential.id();
+    throw new IllegalArgumentException("Invalid credential " + kind + " from provider '" + provider.name()
+        + "' for S3: SigV4 needs AwsCredentials, such as from WebIdentityCredentialsProvider or"
+        + " AssumeRoleCredentialsProvider");
+  }
+
   /** The body of a request: how it is signed, how OkHttp writes it, and whether it can be sent twice. */
   public interface Body {
     /** Signs the request, adding whatever payload headers this kind of body needs. */
@@ -139,7 +158,7 @@ public final class S3Transport {
     boolean tokenRetried = false;
     while (true) {
       Attempt attempt = new Attempt(request, body);
-      attempt.sign(credentials.fetch());
+      attempt.sign(fetchAwsCredentials(credentials));
       Outcome outcome = send(attempt, listener);
       if (outcome.response != null) {
         return outcome.response;
@@ -206,7 +225,7 @@ public final class S3Transport {
     }
     boolean resend = attempt.sends++ > 0 && attempt.body.isChunkSigned();
     AwsCredentials current = credentials instanceof CredentialCache<AwsCredentials> cache
-        ? cache.fetch() : attempt.credential;
+        ? fetchAwsCredentials(cache) : attempt.credential;
     if (current == attempt.credential && !resend) {
       return chain.proceed(chain.request());
     }

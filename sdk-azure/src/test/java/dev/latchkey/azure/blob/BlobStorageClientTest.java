@@ -1,0 +1,117 @@
+package dev.latchkey.azure.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.audit.EventType;
+import dev.latchkey.audit.InMemoryAuditSink;
+import dev.latchkey.audit.StorageRequestEvent;
+import dev.latchkey.azure.BlobBackend;
+import dev.latchkey.credentials.AccessToken;
+import dev.latchkey.credentials.CredentialCache;
+import dev.latchkey.credentials.SecretValue;
+import dev.latchkey.credentials.SharedKey;
+import dev.latchkey.credentials.WorkloadIdentity;
+import dev.latchkey.policy.AccessPolicy;
+import dev.latchkey.policy.Action;
+import dev.latchkey.policy.Binding;
+import dev.latchkey.policy.Role;
+import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.StorageClient;
+import dev.latchkey.testkit.AzuriteServer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The storage client built with {@link BlobBackend#factory()}, against Azurite over plain HTTP on loopback. */
+class BlobStorageClientTest {
+
+  private static final String CONTAINER = "factory";
+  private static AzuriteServer azurite;
+  private static OkHttpClient client;
+
+  @BeforeAll
+  static void startAzurite() {
+    azurite = AzuriteFixture.start(AzuriteServer.builder());
+    client = AzuriteFixture.client(azurite);
+    AzuriteFixture.createContainer(azurite, client, CONTAINER);
+  }
+
+  @AfterAll
+  static void stopAzurite() {
+    if (azurite != null) {
+      azurite.close();
+    }
+  }
+
+  private static AccessPolicy readWrite() {
+    return AccessPolicy.builder()
+        .role(Role.builder().name("rw")
+            .rule(Rule.allow("rw").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST)
+                .resources("azure://" + azurite.accountName() + "/" + CONTAINER + "/**"))
+            .build())
+        .binding(Binding.builder().id("rw").identities("app").roles("rw").build())
+        .build();
+  }
+
+  @Test
+  void factoryWorksWithLoopbackHttpEndpoint() {
+    assertThat(azurite.blobEndpoint().getScheme()).isEqualTo("http");
+    ObjectRef ref = ObjectRef.of(CONTAINER, "2026/q1.csv");
+    byte[] content = "id,amount\n1,42\n".getBytes(StandardCharsets.UTF_8);
+
+    try (CredentialCache<SharedKey> keys = CredentialCache.builder(() -> AzuriteFixture.key(azurite)).build();
+        StorageClient storage = StorageClient.builder()
+            .identity(WorkloadIdentity.of("app"))
+            .policy(readWrite())
+            .backend(BlobBackend.factory())
+            .endpoint(azurite.blobEndpoint())
+            .credentials(keys)
+            .httpClient(client)
+            .build()) {
+      storage.put(ref, content, "text/csv");
+
+      assertThat(storage.getBytes(ref)).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void factoryKeepsBearerTokensOffPlainHttp() {
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    ObjectRef ref = ObjectRef.of(CONTAINER, "bearer.txt");
+
+    try (CredentialCache<AccessToken> tokens = CredentialCache.builder(
+            () -> AccessToken.bearer(SecretValue.of("token-canary"), Instant.now().plusSeconds(600))).build();
+        StorageClient storage = StorageClient.builder()
+            .identity(WorkloadIdentity.of("app"))
+            .policy(readWrite())
+            .backend(BlobBackend.factory())
+            .endpoint(azurite.blobEndpoint())
+            .credentials(tokens)
+            .httpClient(client)
+            .auditSink(audit)
+            .build()) {
+
+      assertThatThrownBy(() -> storage.getBytes(ref))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("only over HTTPS")
+          .hasMessageNotContaining("token-canary");
+    }
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).isNotEmpty();
+    assertThat(audit.events(EventType.STORAGE_REQUEST))
+        .map(event -> ((StorageRequestEvent) event).url())
+        .containsOnlyNulls();
+  }
+
+  @Test
+  void factoryRejectsPlainHttpToRemoteHost() {
+    assertThatThrownBy(() -> StorageClient.builder().endpoint(URI.create("http://storage.example.com/account")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("use https");
+  }
+}
