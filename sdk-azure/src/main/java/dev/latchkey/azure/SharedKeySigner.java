@@ -59,6 +59,8 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
   private final String serviceVersion;
   private final Scheme scheme;
   private final Header versionHeader;
+  /** The {@code x-ms-date} header of the last signature; requests signed in the same second share it. */
+  private volatile Header lastDateHeader = new Header("x-ms-date", "-");
 
   private SharedKeySigner(Builder builder) {
     this.serviceVersion = builder.serviceVersion;
@@ -86,7 +88,7 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     Objects.requireNonNull(signingTime, "signingTime");
 
     String date = HttpDates.format(signingTime);
-    String addedVersion = request.firstHeader("x-ms-version").isEmpty() ? serviceVersion : null;
+    String addedVersion = hasVersionHeader(request) ? null : serviceVersion;
     SigningBuffer buffer = SigningBuffer.current();
     if (scheme == Scheme.SHARED_KEY) {
       SharedKeyStrings.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
@@ -118,12 +120,32 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
         headers[count++] = header;
       }
     }
-    headers[count++] = new Header("x-ms-date", date);
+    headers[count++] = dateHeader(date);
     if (addedVersion != null) {
       headers[count++] = versionHeader;
     }
     headers[count] = new Header("Authorization", authorization);
     return request.withHeaders(List.of(headers));
+  }
+
+  private Header dateHeader(String date) {
+    Header cached = lastDateHeader;
+    if (cached.value().equals(date)) {
+      return cached;
+    }
+    Header header = new Header("x-ms-date", date);
+    lastDateHeader = header;
+    return header;
+  }
+
+  /** Returns whether the request has {@code x-ms-version}, without the {@code Optional} of {@code firstHeader}. */
+  private static boolean hasVersionHeader(SignableRequest request) {
+    for (Header header : request.headers()) {
+      if (header.name().equalsIgnoreCase("x-ms-version")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isReplaced(String headerName) {

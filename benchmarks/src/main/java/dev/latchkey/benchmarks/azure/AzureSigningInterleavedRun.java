@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
  * complements the JMH run, whose benchmarks run one after another, on a shared machine whose load
  * changes between them. Over 20 rounds after 10 warm-up rounds, it prints the nanoseconds per
  * operation in wall-clock time and in this thread's CPU time, and the bytes allocated per operation.
- * Then it prints the CPU-time ratio of each Latchkey method to its floor and to the Azure SDK.
+ * Then it prints the CPU-time ratio of each Latchkey method to its floor and to the Azure SDK, and
+ * of SAS signing with a grant built once to the SAS floor.
  *
  * <p>CPU time counts only the time the thread ran, so it stays steady when other processes take the
  * cores; wall-clock time is printed beside it to show how far the two differ.
@@ -38,7 +39,8 @@ public final class AzureSigningInterleavedRun {
         new Named("sharedKeyAzureSdk", benchmark::sharedKeyAzureSdk),
         new Named("sasFloor", benchmark::sasFloor),
         new Named("sasLatchkey", benchmark::sasLatchkey),
-        new Named("sasAzureSdk", benchmark::sasAzureSdk));
+        new Named("sasAzureSdk", benchmark::sasAzureSdk),
+        new Named("sasLatchkeyPrebuilt", benchmark::sasLatchkeyPrebuilt));
 
     long[][] totals = new long[methods.size()][];
     for (int m = 0; m < methods.size(); m++) {
@@ -57,10 +59,10 @@ public final class AzureSigningInterleavedRun {
 
     double calls = (double) MEASURED_ROUNDS * CALLS_PER_ROUND;
     double[] perCall = new double[methods.size()];
-    System.out.printf("%-18s %12s %12s %10s%n", "method", "wall ns/op", "CPU ns/op", "B/op");
+    System.out.printf("%-20s %12s %12s %10s%n", "method", "wall ns/op", "CPU ns/op", "B/op");
     for (int m = 0; m < methods.size(); m++) {
       perCall[m] = totals[m][1] / calls;
-      System.out.printf("%-18s %12.0f %12.0f %10.0f%n", methods.get(m).name(), totals[m][0] / calls, perCall[m],
+      System.out.printf("%-20s %12.0f %12.0f %10.0f%n", methods.get(m).name(), totals[m][0] / calls, perCall[m],
           totals[m][2] / calls);
     }
 
@@ -69,6 +71,7 @@ public final class AzureSigningInterleavedRun {
         perCall[1] / perCall[0], perCall[2] / perCall[1]);
     System.out.printf("SAS:        %.2fx the floor, Azure SDK %.2fx Latchkey%n",
         perCall[4] / perCall[3], perCall[5] / perCall[4]);
+    System.out.printf("SAS, built once: %.2fx the floor%n", perCall[6] / perCall[3]);
   }
 
   /** Runs one round of {@code call} and returns its wall-clock nanoseconds, CPU nanoseconds and bytes allocated. */

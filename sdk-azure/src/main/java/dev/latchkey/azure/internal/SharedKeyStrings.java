@@ -32,10 +32,17 @@ public final class SharedKeyStrings {
     "Content-Encoding", "Content-Language", "Content-Length", "Content-MD5", "Content-Type", "Date",
     "If-Modified-Since", "If-Match", "If-None-Match", "If-Unmodified-Since", "Range"
   };
+  private static final int CONTENT_ENCODING = 0;
+  private static final int CONTENT_LANGUAGE = 1;
   private static final int CONTENT_LENGTH = 2;
   private static final int CONTENT_MD5 = 3;
   private static final int CONTENT_TYPE = 4;
   private static final int DATE = 5;
+  private static final int IF_MODIFIED_SINCE = 6;
+  private static final int IF_MATCH = 7;
+  private static final int IF_NONE_MATCH = 8;
+  private static final int IF_UNMODIFIED_SINCE = 9;
+  private static final int RANGE = 10;
 
   private SharedKeyStrings() {}
 
@@ -70,12 +77,12 @@ public final class SharedKeyStrings {
       String msDate, String addedVersion) {
     SigningBuffer.SortedPairs msHeaders = buffer.pairs;
     msHeaders.clear();
-    String[] slots = new String[STANDARD_HEADERS.length];
+    String[] slots = buffer.headerSlots(STANDARD_HEADERS.length);
     String version = addedVersion;
     for (Header header : request.headers()) {
       String name = header.name();
       if (isMsHeader(name)) {
-        String lower = name.toLowerCase(Locale.ROOT).trim();
+        String lower = lowerCaseTrimmed(name);
         if (msDate != null && lower.equals("x-ms-date")) {
           continue;
         }
@@ -99,9 +106,10 @@ public final class SharedKeyStrings {
     if ("0".equals(slots[CONTENT_LENGTH]) && (version == null || version.compareTo(EMPTY_ZERO_LENGTH_VERSION) >= 0)) {
       slots[CONTENT_LENGTH] = null;
     }
-    buffer.append(request.method()).append('\n');
-    for (String slot : slots) {
-      buffer.append(slot).append('\n');
+    buffer.appendLine(request.method());
+    for (int i = 0; i < slots.length; i++) {
+      buffer.appendLine(slots[i]);
+      slots[i] = null;
     }
     writeCanonicalizedHeaders(buffer, msHeaders);
     writeCanonicalizedResource(buffer, accountName, request.uri());
@@ -150,14 +158,53 @@ public final class SharedKeyStrings {
 
   /** Stores the first value of a standard header in its slot; other headers are ignored. */
   private static void fillSlot(String[] slots, String name, String value) {
-    for (int i = 0; i < STANDARD_HEADERS.length; i++) {
-      if (STANDARD_HEADERS[i].equalsIgnoreCase(name)) {
-        if (slots[i] == null) {
-          slots[i] = value;
-        }
-        return;
+    int slot = standardSlot(name);
+    if (slot >= 0 && slots[slot] == null) {
+      slots[slot] = value;
+    }
+  }
+
+  /**
+   * Returns the index of a standard header in {@link #STANDARD_HEADERS}, or -1. Only the names of
+   * the same length are compared, and only Content-Encoding and Content-Language share one.
+   */
+  private static int standardSlot(String name) {
+    int slot = switch (name.length()) {
+      case 4 -> DATE;
+      case 5 -> RANGE;
+      case 8 -> IF_MATCH;
+      case 11 -> CONTENT_MD5;
+      case 12 -> CONTENT_TYPE;
+      case 13 -> IF_NONE_MATCH;
+      case 14 -> CONTENT_LENGTH;
+      case 16 -> name.regionMatches(true, 8, "Encoding", 0, 8) ? CONTENT_ENCODING : CONTENT_LANGUAGE;
+      case 17 -> IF_MODIFIED_SINCE;
+      case 19 -> IF_UNMODIFIED_SINCE;
+      default -> -1;
+    };
+    if (slot < 0) {
+      return -1;
+    }
+    String standard = STANDARD_HEADERS[slot];
+    return standard.equals(name) || standard.equalsIgnoreCase(name) ? slot : -1;
+  }
+
+  /**
+   * Returns {@code name.toLowerCase(Locale.ROOT).trim()}, without a copy when the name has no
+   * upper-case letter, no character outside ASCII and no space or control character at either end.
+   */
+  private static String lowerCaseTrimmed(String name) {
+    int last = name.length() - 1;
+    if (name.charAt(0) <= ' ' || name.charAt(last) <= ' ') {
+      return name.toLowerCase(Locale.ROOT).trim();
+    }
+    for (int i = 0; i <= last; i++) {
+      char c = name.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+        return name.toLowerCase(Locale.ROOT).trim();
       }
     }
+    return name;
   }
 
   /** Returns whether a header name starts with {@code x-ms-} in any case (header names are ASCII). */
@@ -171,7 +218,7 @@ public final class SharedKeyStrings {
     msHeaders.clear();
     for (Header header : headers) {
       if (isMsHeader(header.name())) {
-        msHeaders.add(header.name().toLowerCase(Locale.ROOT).trim(), header.value().trim());
+        msHeaders.add(lowerCaseTrimmed(header.name()), header.value().trim());
       }
     }
   }
@@ -183,7 +230,7 @@ public final class SharedKeyStrings {
         buffer.truncate(buffer.length() - 1);
         buffer.append(',').append(msHeaders.value(i)).append('\n');
       } else {
-        buffer.append(msHeaders.name(i)).append(':').append(msHeaders.value(i)).append('\n');
+        buffer.appendHeaderLine(msHeaders.name(i), msHeaders.value(i));
       }
     }
   }

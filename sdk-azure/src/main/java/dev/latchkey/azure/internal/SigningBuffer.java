@@ -21,19 +21,14 @@ public final class SigningBuffer {
   /** Buffers that grew past this size for one large request are dropped after use. */
   private static final int RETAINED_CAPACITY = 16 * 1024;
 
-  /**
-   * Texts at least this long are encoded by {@link String#getBytes}, whose vectorized copy beats a
-   * loop over characters despite the array it allocates; shorter ones are copied character by
-   * character.
-   */
-  private static final int LONG_TEXT = 16;
-
   /** The first second of the years that {@link #appendIsoTime} writes itself: 1000-01-01 and 10000-01-01. */
   private static final long YEAR_1000 = -30_610_224_000L;
   private static final long YEAR_10000 = 253_402_300_800L;
 
   private static final int TIME_CACHE_SLOTS = 4;
   static final int ISO_TIME_BYTES = 20;
+  /** The length of an ISO time with both colons percent-encoded as {@code %3A}. */
+  private static final int ENCODED_ISO_TIME_BYTES = ISO_TIME_BYTES + 4;
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
@@ -45,14 +40,19 @@ public final class SigningBuffer {
   private int signatureLength = -1;
 
   /**
-   * The last times {@link #appendIsoTime} formatted, by epoch second modulo the number of slots: a
-   * SAS writes its start and expiry twice each, and signings in the same second share them.
+   * The last times {@link #appendIsoTime} formatted, plain and query-encoded, replaced in turn: a
+   * SAS writes its start and expiry twice each (and a user delegation SAS its key's two times as
+   * well), and signings with the same times share them.
    */
   private final long[] formattedSeconds = new long[TIME_CACHE_SLOTS];
   private final byte[][] formattedTimes = new byte[TIME_CACHE_SLOTS][ISO_TIME_BYTES];
+  private final byte[][] encodedTimes = new byte[TIME_CACHE_SLOTS][ENCODED_ISO_TIME_BYTES];
+  private int nextTimeSlot;
 
   /** Name and value pairs sorted by name, for canonicalized headers and query parameters. */
   final SortedPairs pairs = new SortedPairs();
+
+  private String[] headerSlots = new String[0];
 
   private SigningBuffer() {
     Arrays.fill(formattedSeconds, Long.MIN_VALUE);
@@ -73,6 +73,19 @@ public final class SigningBuffer {
       bytes = new byte[1024];
     }
     pairs.clear();
+  }
+
+  /**
+   * Returns a reused array of {@code count} nulls for the standard header values of a Shared Key
+   * string to sign; the caller sets its entries back to null when it is done.
+   */
+  String[] headerSlots(int count) {
+    if (headerSlots.length != count) {
+      headerSlots = new String[count];
+    } else {
+      Arrays.fill(headerSlots, null);
+    }
+    return headerSlots;
   }
 
   public int length() {
@@ -96,14 +109,72 @@ public final class SigningBuffer {
     if (text == null) {
       return this;
     }
-    if (text.length() < LONG_TEXT) {
-      return append(text, 0, text.length());
+    ensureCapacity(text.length());
+    int end = putAscii(text, length);
+    if (end >= 0) {
+      length = end;
+    } else {
+      appendNonAscii(text, 0, text.length());
     }
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    ensureCapacity(utf8.length);
-    System.arraycopy(utf8, 0, bytes, length, utf8.length);
-    length += utf8.length;
     return this;
+  }
+
+  /**
+   * Appends bytes {@code from} to {@code to} of {@code encoded}, text already encoded as UTF-8 such
+   * as the fixed parts of a SAS that {@link #toByteArray} returned.
+   */
+  public SigningBuffer append(byte[] encoded, int from, int to) {
+    ensureCapacity(to - from);
+    System.arraycopy(encoded, from, bytes, length, to - from);
+    length += to - from;
+    return this;
+  }
+
+  /** Appends {@code text} as UTF-8 and a newline; {@code null} appends only the newline. */
+  public SigningBuffer appendLine(String text) {
+    if (text == null) {
+      return append('\n');
+    }
+    ensureCapacity(text.length() + 1);
+    int end = putAscii(text, length);
+    if (end < 0) {
+      return append(text).append('\n');
+    }
+    bytes[end] = '\n';
+    length = end + 1;
+    return this;
+  }
+
+  /** Appends {@code name:value} and a newline, both as UTF-8. */
+  public SigningBuffer appendHeaderLine(String name, String value) {
+    ensureCapacity(name.length() + value.length() + 2);
+    int nameEnd = putAscii(name, length);
+    int valueEnd = nameEnd < 0 ? -1 : putAscii(value, nameEnd + 1);
+    if (valueEnd < 0) {
+      return append(name).append(':').append(value).append('\n');
+    }
+    bytes[nameEnd] = ':';
+    bytes[valueEnd] = '\n';
+    length = valueEnd + 1;
+    return this;
+  }
+
+  /**
+   * Copies {@code text} to {@code position} one byte per character if all its characters are ASCII,
+   * and returns the position after it; returns -1, with the bytes written so far left beyond {@link
+   * #length}, if any is not. The caller ensures the capacity.
+   */
+  private int putAscii(String text, int position) {
+    byte[] target = bytes;
+    int textLength = text.length();
+    // No branch per character: all are ORed together and checked once at the end.
+    int combined = 0;
+    for (int i = 0; i < textLength; i++) {
+      char c = text.charAt(i);
+      combined |= c;
+      target[position + i] = (byte) c;
+    }
+    return combined < 0x80 ? position + textLength : -1;
   }
 
   /**
@@ -114,17 +185,18 @@ public final class SigningBuffer {
     ensureCapacity(to - from);
     byte[] target = bytes;
     int position = length;
-    int i = from;
-    for (; i < to; i++) {
+    // Copies every character as if it were ASCII, without a branch per character, and ORs them
+    // together to find out afterwards whether that was right.
+    int combined = 0;
+    for (int i = from; i < to; i++) {
       char c = text.charAt(i);
-      if (c >= 0x80) {
-        break;
-      }
+      combined |= c;
       target[position++] = (byte) c;
     }
-    length = position;
-    if (i < to) {
-      appendNonAscii(text, i, to);
+    if (combined < 0x80) {
+      length = position;
+    } else {
+      appendNonAscii(text, from, to);
     }
     return this;
   }
@@ -212,23 +284,38 @@ public final class SigningBuffer {
       String text = SasTimes.format(time);
       return queryEncoded ? appendQueryComponent(text) : append(text);
     }
-    int slot = (int) (epochSecond & (TIME_CACHE_SLOTS - 1));
-    byte[] text = formattedTimes[slot];
-    if (formattedSeconds[slot] != epochSecond) {
-      formatIsoTime(epochSecond, text);
-      formattedSeconds[slot] = epochSecond;
-    }
-    ensureCapacity(ISO_TIME_BYTES + 4);
-    for (byte b : text) {
-      if (b == ':' && queryEncoded) {
-        bytes[length++] = '%';
-        bytes[length++] = '3';
-        bytes[length++] = 'A';
-      } else {
-        bytes[length++] = b;
+    int slot = timeSlot(epochSecond);
+    byte[] text = queryEncoded ? encodedTimes[slot] : formattedTimes[slot];
+    ensureCapacity(text.length);
+    System.arraycopy(text, 0, bytes, length, text.length);
+    length += text.length;
+    return this;
+  }
+
+  /** Returns the cache slot that holds {@code epochSecond} formatted, formatting it on a miss. */
+  private int timeSlot(long epochSecond) {
+    for (int slot = 0; slot < TIME_CACHE_SLOTS; slot++) {
+      if (formattedSeconds[slot] == epochSecond) {
+        return slot;
       }
     }
-    return this;
+    int slot = nextTimeSlot;
+    nextTimeSlot = (slot + 1) % TIME_CACHE_SLOTS;
+    byte[] text = formattedTimes[slot];
+    formatIsoTime(epochSecond, text);
+    byte[] encoded = encodedTimes[slot];
+    int position = 0;
+    for (byte b : text) {
+      if (b == ':') {
+        encoded[position++] = '%';
+        encoded[position++] = '3';
+        encoded[position++] = 'A';
+      } else {
+        encoded[position++] = b;
+      }
+    }
+    formattedSeconds[slot] = epochSecond;
+    return slot;
   }
 
   /** Returns whether {@link #formatIsoTime} handles the second: years 1000 to 9999. */
@@ -314,16 +401,19 @@ public final class SigningBuffer {
       throw new IllegalStateException("No signature to append: call signAndClear first");
     }
     ensureCapacity(3 * signatureLength);
+    byte[] target = bytes;
+    int position = length;
     for (int i = 0; i < signatureLength; i++) {
       int b = base64[i];
       if (PercentCoding.isUnreserved(b)) {
-        bytes[length++] = (byte) b;
+        target[position++] = (byte) b;
       } else {
-        bytes[length++] = '%';
-        bytes[length++] = HEX[b >> 4];
-        bytes[length++] = HEX[b & 0xF];
+        target[position++] = '%';
+        target[position++] = HEX[b >> 4];
+        target[position++] = HEX[b & 0xF];
       }
     }
+    length = position;
     signatureLength = -1;
     return this;
   }
@@ -340,6 +430,11 @@ public final class SigningBuffer {
     length = 0;
     signatureLength = -1;
     return text;
+  }
+
+  /** Returns a copy of the contents. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(bytes, length);
   }
 
   /** Returns the contents decoded as UTF-8. */

@@ -26,8 +26,10 @@ import java.util.Set;
  *       sduoid} after {@code scid}).
  * </ul>
  *
- * <p>Signing builds the string to sign and the query in a per-thread buffer and writes each value
- * into the query percent-encoded once, with the HMAC of each key prepared once.
+ * <p>{@code build()} encodes the parts of the string to sign and the query that do not change
+ * between signatures (everything but the times, the account and the user delegation key's fields),
+ * so reusing one {@code BlobSas} makes each signature cheaper. Signing copies those parts into a
+ * per-thread buffer around the times and the account, with the HMAC of each key prepared once.
  *
  * <p>Times: the start ({@code st}) is the signing time moved back by the skew margin, so a server
  * whose clock is slightly behind accepts the SAS at once. A user delegation SAS never starts before
@@ -57,6 +59,21 @@ public final class BlobSas {
   private final boolean hasEncryptionScope;
   private final boolean hasDelegatedUser;
 
+  /**
+   * The parts of the string to sign and the query that stay the same from one signature to the
+   * next, encoded once as UTF-8 one after the other, so that signing copies them whole: the
+   * permission line, the canonical name up to the account, the rest of the canonical name, the
+   * service SAS fields after it, the query before the times, after the times, and before the
+   * signature. Each part ends where the next begins, at the offsets below.
+   */
+  private final byte[] fixedParts;
+  private final int canonicalNamePrefixStart;
+  private final int resourceNameStart;
+  private final int serviceFieldsStart;
+  private final int queryBeforeTimesStart;
+  private final int queryAfterTimesStart;
+  private final int queryBeforeSignatureStart;
+
   private BlobSas(Builder builder, SasGrant grant) {
     this.grant = grant;
     this.resource = builder.resource;
@@ -71,6 +88,20 @@ public final class BlobSas {
     this.hasDelegatedPrincipals = version.compareTo(V2020_02_10) >= 0;
     this.hasEncryptionScope = version.compareTo(V2020_12_06) >= 0;
     this.hasDelegatedUser = version.compareTo(V2025_07_05) >= 0;
+    SigningBuffer buffer = SigningBuffer.current().appendLine(permissionLetters);
+    this.canonicalNamePrefixStart = buffer.length();
+    buffer.append(hasBlobPrefixIpAndProtocol ? "\n/blob/" : "\n/");
+    this.resourceNameStart = buffer.length();
+    writeResourceName(buffer);
+    this.serviceFieldsStart = buffer.length();
+    writeServiceFieldsAfterName(buffer);
+    this.queryBeforeTimesStart = buffer.length();
+    writeQueryBeforeTimes(buffer);
+    this.queryAfterTimesStart = buffer.length();
+    writeQueryAfterTimes(buffer);
+    this.queryBeforeSignatureStart = buffer.length();
+    writeQueryBeforeSignature(buffer);
+    this.fixedParts = buffer.toByteArray();
   }
 
   public static Builder builder() {
@@ -149,7 +180,12 @@ public final class BlobSas {
    * and the snapshot time, from 2020-12-06 {@code ses}, then the five response headers.
    */
   private void writeServiceStringToSign(SigningBuffer buffer, String accountName, SasGrant.Window window) {
-    writeFieldsToName(buffer, accountName, window);
+    writeFieldsToAccount(buffer, accountName, window);
+    buffer.append(fixedParts, resourceNameStart, queryBeforeTimesStart);
+  }
+
+  /** Writes the fields of a service SAS string to sign that follow the canonical name, each after a newline. */
+  private void writeServiceFieldsAfterName(SigningBuffer buffer) {
     buffer.appendField(identifier);
     if (hasBlobPrefixIpAndProtocol) {
       buffer.appendField(grant.ipRange()).appendField(grant.protocolValue());
@@ -196,12 +232,22 @@ public final class BlobSas {
    * /blob/account/container[/path]}, without {@code /blob} before 2015-04-05.
    */
   private void writeFieldsToName(SigningBuffer buffer, String accountName, SasGrant.Window window) {
-    buffer.append(permissionLetters).append('\n');
+    writeFieldsToAccount(buffer, accountName, window);
+    buffer.append(fixedParts, resourceNameStart, serviceFieldsStart);
+  }
+
+  /** Writes {@code sp}, {@code st}, {@code se} and the canonical name up to the account. */
+  private void writeFieldsToAccount(SigningBuffer buffer, String accountName, SasGrant.Window window) {
+    buffer.append(fixedParts, 0, canonicalNamePrefixStart);
     window.writeStart(buffer, false);
     buffer.append('\n');
     window.writeExpiry(buffer, false);
-    buffer.append(hasBlobPrefixIpAndProtocol ? "\n/blob/" : "\n/").append(accountName).append('/')
-        .append(resource.container());
+    buffer.append(fixedParts, canonicalNamePrefixStart, resourceNameStart).append(accountName);
+  }
+
+  /** Writes {@code /container} or {@code /container/path}, the end of the canonical name. */
+  private void writeResourceName(SigningBuffer buffer) {
+    buffer.append('/').append(resource.container());
     if (resource.path() != null) {
       buffer.append('/').append(resource.path());
     }
@@ -209,11 +255,21 @@ public final class BlobSas {
 
   /** Writes the query up to the user delegation fields: {@code sv} to {@code si}. */
   private void writeQueryStart(SigningBuffer buffer, SasGrant.Window window) {
+    buffer.append(fixedParts, queryBeforeTimesStart, queryAfterTimesStart);
+    writeTimeParameters(buffer, window);
+    buffer.append(fixedParts, queryAfterTimesStart, queryBeforeSignatureStart);
+  }
+
+  /** Writes {@code sv}, {@code sr} and for a directory {@code sdd}. */
+  private void writeQueryBeforeTimes(SigningBuffer buffer) {
     buffer.append("sv=").appendQueryComponent(grant.version()).appendQueryParameter("sr", resource.code());
     if (resource.kind() == SasResource.Kind.DIRECTORY) {
       buffer.appendQueryParameter("sdd", Integer.toString(resource.depth()));
     }
-    writeTimeParameters(buffer, window);
+  }
+
+  /** Writes {@code sp}, from 2015-04-05 {@code sip} and {@code spr}, and {@code si}. */
+  private void writeQueryAfterTimes(SigningBuffer buffer) {
     buffer.appendQueryParameter("sp", permissionLetters);
     if (hasBlobPrefixIpAndProtocol) {
       buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue());
@@ -233,9 +289,13 @@ public final class BlobSas {
 
   /** Writes {@code ses}, the response headers and the signature. */
   private void writeQueryEnd(SigningBuffer buffer) {
+    buffer.append(fixedParts, queryBeforeSignatureStart, fixedParts.length).append("&sig=").appendSignature();
+  }
+
+  /** Writes {@code ses} and the response headers. */
+  private void writeQueryBeforeSignature(SigningBuffer buffer) {
     buffer.appendQueryParameter("ses", grant.encryptionScope());
     headers.writeQuery(buffer);
-    buffer.append("&sig=").appendSignature();
   }
 
   SasGrant grant() {

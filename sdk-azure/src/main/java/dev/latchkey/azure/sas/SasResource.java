@@ -1,7 +1,6 @@
 package dev.latchkey.azure.sas;
 
 import dev.latchkey.azure.internal.ContainerNames;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -22,7 +21,7 @@ record SasResource(Kind kind, String container, String path) {
   }
 
   /** Permissions that only make sense on a container or directory, because they enumerate blobs. */
-  private static final Set<BlobSasPermission> ENUMERATING = EnumSet.of(BlobSasPermission.LIST, BlobSasPermission.FIND);
+  private static final BlobSasPermission[] ENUMERATING = {BlobSasPermission.LIST, BlobSasPermission.FIND};
 
   static SasResource blob(String container, String blobName) {
     checkName("blob name", blobName);
@@ -61,8 +60,9 @@ record SasResource(Kind kind, String container, String path) {
     if (kind != Kind.BLOB) {
       return;
     }
-    for (BlobSasPermission permission : permissions) {
-      if (ENUMERATING.contains(permission)) {
+    // LIST before FIND, the order in which iterating an EnumSet of both would find them.
+    for (BlobSasPermission permission : ENUMERATING) {
+      if (permissions.contains(permission)) {
         throw new IllegalStateException("Invalid SAS permission " + permission + " for blob '" + path
             + "': it needs a container or directory SAS");
       }

@@ -37,6 +37,34 @@ class SigningBufferPropertiesTest {
   }
 
   @Property(tries = 500)
+  void lineAppendsWriteUtf8LikeGetBytes(@ForAll("texts") String name, @ForAll("texts") String value) {
+    SigningBuffer buffer = SigningBuffer.current();
+
+    buffer.appendLine(value).appendHeaderLine(name, value).appendLine(null);
+
+    String utf8Value = new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    String utf8Name = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    assertThat(buffer.toString()).isEqualTo(utf8Value + "\n" + utf8Name + ":" + utf8Value + "\n\n");
+  }
+
+  @Property(tries = 200)
+  void isoTimesSharingCacheSlotsStayDistinct(@ForAll("instants") Instant start) {
+    Instant[] times = {start, start.plusSeconds(4), start.plusSeconds(8), start.plusSeconds(12), start.plusSeconds(16)};
+    SigningBuffer buffer = SigningBuffer.current();
+    StringBuilder expected = new StringBuilder();
+
+    for (int round = 0; round < 2; round++) {
+      for (Instant time : times) {
+        buffer.appendIsoTime(time, round == 1).append(' ');
+        String text = DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
+        expected.append(round == 1 ? PercentCoding.encodeQueryComponent(text) : text).append(' ');
+      }
+    }
+
+    assertThat(buffer.toString()).isEqualTo(expected.toString());
+  }
+
+  @Property(tries = 500)
   void queryComponentMatchesPercentCoding(@ForAll("texts") String text) {
     SigningBuffer buffer = SigningBuffer.current();
 
