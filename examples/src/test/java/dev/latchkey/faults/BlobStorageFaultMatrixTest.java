@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.HttpUrl;
@@ -68,11 +69,13 @@ class BlobStorageFaultMatrixTest {
   private static final WorkloadIdentity IDENTITY = WorkloadIdentity.of("matrix-worker");
   private static final String ACCOUNT_KEY = Base64.getEncoder()
       .encodeToString("canary-azure-account-key-5e1c".getBytes(StandardCharsets.US_ASCII));
+  private static final RetryPolicy RETRY_POLICY = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
 
   private static AzuriteServer azurite;
   private static Canary canary;
   private FaultInjectingProxy proxy;
   private StorageClient storage;
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startAzurite() throws IOException {
@@ -101,7 +104,8 @@ class BlobStorageFaultMatrixTest {
     storage = StorageClient.builder()
         .identity(IDENTITY)
         .policy(readWrite())
-        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(100)))
+        .retryPolicy(RETRY_POLICY)
+        .retrySleeper(waits::add)
         .backend(BlobBackend.builder()
             .endpoint(URI.create(proxy.url("/" + ACCOUNT).toString()))
             .allowPlainHttpOnLoopback()
@@ -113,6 +117,7 @@ class BlobStorageFaultMatrixTest {
             .build())
         .build();
     storage.put(OBJECT, CONTENT, "text/csv");
+    waits.clear();
   }
 
   @AfterEach
@@ -125,7 +130,8 @@ class BlobStorageFaultMatrixTest {
     return Stream.of(
         Arguments.of(Fault.status(500), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
         Arguments.of(Fault.status(503), 1, Operation.GET, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.tooManyRequests(Duration.ZERO), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(1)), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(7)), 3, Operation.GET, Outcome.RETRYABLE, "HTTP 429"),
         Arguments.of(Fault.tooManyRequests(null), 1, Operation.PUT, Outcome.SUCCEEDS, ""),
         Arguments.of(Fault.status(500), 3, Operation.HEAD, Outcome.RETRYABLE, "HTTP 500"),
         Arguments.of(Fault.status(503), 3, Operation.GET, Outcome.RETRYABLE, "HTTP 503"),
@@ -177,7 +183,27 @@ class BlobStorageFaultMatrixTest {
       }
     }
     assertThat(proxy.faultCount()).as("faults injected").isEqualTo(times);
+    assertWaits(fault, times, thrown);
     assertThat(catchThrowable(() -> operation.run(storage))).as("failure of the call after the faults").isNull();
+  }
+
+  /**
+   * Checks the waits before retries. After a 429 with {@code Retry-After} each wait is that delay,
+   * capped at the policy's 2-second maximum, because the drawn backoff is at most 40 ms. Otherwise
+   * each wait is a drawn backoff: at most 20 ms, then 40 ms.
+   */
+  private void assertWaits(Fault fault, int times, Throwable thrown) {
+    boolean retryAfter = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS && fault.delay() != null;
+    if (!retryAfter) {
+      assertThat(waits).as("waits before retries").allSatisfy(wait -> assertThat(wait).isLessThanOrEqualTo(
+          Duration.ofMillis(40)));
+      return;
+    }
+    Duration expected = fault.delay().compareTo(RETRY_POLICY.maxDelay()) > 0 ? RETRY_POLICY.maxDelay() : fault.delay();
+    assertThat(waits).as("waits before retries").hasSize(Math.min(times, 2)).containsOnly(expected);
+    if (thrown instanceof StorageException failure) {
+      assertThat(failure.retryAfter()).as("Retry-After of the last response").contains(fault.delay());
+    }
   }
 
   @Test

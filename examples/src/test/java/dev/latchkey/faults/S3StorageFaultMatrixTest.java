@@ -19,6 +19,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.RetryPolicy;
 import dev.latchkey.storage.StorageClient;
+import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Fault;
 import dev.latchkey.testkit.FaultInjectingProxy;
 import dev.latchkey.testkit.S3ProxyServer;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.HttpUrl;
@@ -52,11 +54,13 @@ class S3StorageFaultMatrixTest {
   private static final byte[] CONTENT = "region,total\nnorth,7\n".getBytes(StandardCharsets.UTF_8);
   private static final WorkloadIdentity IDENTITY = WorkloadIdentity.of("matrix-worker");
   private static final String SECRET_KEY = "canary-s3-secret-key-0d2f";
+  private static final RetryPolicy RETRY_POLICY = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
 
   private static S3ProxyServer s3;
   private static Canary canary;
   private FaultInjectingProxy proxy;
   private StorageClient storage;
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startS3() {
@@ -78,7 +82,8 @@ class S3StorageFaultMatrixTest {
     storage = StorageClient.builder()
         .identity(IDENTITY)
         .policy(readWrite())
-        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(100)))
+        .retryPolicy(RETRY_POLICY)
+        .retrySleeper(waits::add)
         .backend(S3Backend.builder()
             .endpoint(URI.create(proxy.url("/").toString()))
             .region("us-east-1")
@@ -91,6 +96,7 @@ class S3StorageFaultMatrixTest {
             .build())
         .build();
     storage.put(OBJECT, CONTENT, "text/csv");
+    waits.clear();
   }
 
   @AfterEach
@@ -103,8 +109,9 @@ class S3StorageFaultMatrixTest {
     return Stream.of(
         Arguments.of(Fault.status(500), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
         Arguments.of(Fault.status(503), 1, Operation.GET, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.tooManyRequests(Duration.ZERO), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(1)), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
         Arguments.of(Fault.tooManyRequests(null), 1, Operation.PUT, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(7)), 3, Operation.GET, Outcome.RETRYABLE, "HTTP 429"),
         Arguments.of(Fault.status(500), 3, Operation.HEAD, Outcome.RETRYABLE, "500"),
         Arguments.of(Fault.status(503), 3, Operation.GET, Outcome.RETRYABLE, "503"),
         Arguments.of(Fault.connectionReset(), 1, Operation.GET, Outcome.SUCCEEDS, ""),
@@ -143,7 +150,27 @@ class S3StorageFaultMatrixTest {
       assertThat(thrown.getMessage()).contains(messageFragment);
     }
     assertThat(proxy.faultCount()).as("faults injected").isEqualTo(times);
+    assertWaits(fault, times, thrown);
     assertThat(catchThrowable(() -> operation.run(storage))).as("failure of the call after the faults").isNull();
+  }
+
+  /**
+   * Checks the waits before retries. After a 429 with {@code Retry-After} each wait is that delay,
+   * capped at the policy's 2-second maximum, because the drawn backoff is at most 40 ms. Otherwise
+   * each wait is a drawn backoff: at most 20 ms, then 40 ms.
+   */
+  private void assertWaits(Fault fault, int times, Throwable thrown) {
+    boolean retryAfter = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS && fault.delay() != null;
+    if (!retryAfter) {
+      assertThat(waits).as("waits before retries").allSatisfy(wait -> assertThat(wait).isLessThanOrEqualTo(
+          Duration.ofMillis(40)));
+      return;
+    }
+    Duration expected = fault.delay().compareTo(RETRY_POLICY.maxDelay()) > 0 ? RETRY_POLICY.maxDelay() : fault.delay();
+    assertThat(waits).as("waits before retries").hasSize(Math.min(times, 2)).containsOnly(expected);
+    if (thrown instanceof StorageException failure) {
+      assertThat(failure.retryAfter()).as("Retry-After of the last response").contains(fault.delay());
+    }
   }
 
   /** A storage call whose result the test checks. */

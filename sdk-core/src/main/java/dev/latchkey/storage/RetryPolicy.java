@@ -10,12 +10,14 @@ import java.util.random.RandomGenerator;
  *
  * <p>The wait before retry {@code n} (counting the first retry as 1) is drawn uniformly from 0 to
  * {@code min(maxDelay, baseDelay * 2^(n-1))} ("full jitter"), so clients that failed together do not
- * retry together. Only idempotent calls are retried: get, head, list, delete, and put from bytes or a
- * file. Each retry is signed again with the current credential and time.
+ * retry together. When the failed response carried {@code Retry-After} ({@link
+ * StorageException#retryAfter()}), the wait is that delay capped at {@code maxDelay}, or the drawn
+ * wait if that is longer. Only idempotent calls are retried: get, head, list, delete, and put from
+ * bytes or a file. Each retry is signed again with the current credential and time.
  *
  * @param maxAttempts attempts in all, including the first; 1 disables retries
  * @param baseDelay the cap of the first wait
- * @param maxDelay the cap of every wait
+ * @param maxDelay the cap of every wait, including one that the service requested
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
 

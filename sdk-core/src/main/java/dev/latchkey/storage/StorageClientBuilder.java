@@ -48,6 +48,7 @@ public final class StorageClientBuilder {
   private Duration readTimeout = DEFAULT_READ_TIMEOUT;
   private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
   private InstantSource clock = InstantSource.system();
+  private RetrySleeper retrySleeper = RetrySleeper.THREAD;
   private ClockSkew clockSkew = ClockSkew.create();
   private final Map<String, String> context = new LinkedHashMap<>();
 
@@ -152,6 +153,15 @@ public final class StorageClientBuilder {
     return this;
   }
 
+  /**
+   * Sets how the client waits between attempts; {@link RetrySleeper#THREAD} by default. Tests pass
+   * one that records the waits or moves a fake clock.
+   */
+  public StorageClientBuilder retrySleeper(RetrySleeper sleeper) {
+    this.retrySleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
   /** Sets the clock for policy decisions, audit events and signing; the system clock by default. */
   public StorageClientBuilder clock(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -188,7 +198,8 @@ public final class StorageClientBuilder {
     if (policy == null) {
       throw new IllegalStateException("Storage client for '" + identity.name() + "' needs an access policy: call policy(...)");
     }
-    return new DefaultStorageClient(identity, policy, List.copyOf(auditSinks), resolveBackend(), retryPolicy, clock, Map.copyOf(context));
+    return new DefaultStorageClient(identity, policy, List.copyOf(auditSinks), resolveBackend(), retryPolicy, clock, Map.copyOf(context),
+        retrySleeper);
   }
 
   private StorageBackend resolveBackend() {

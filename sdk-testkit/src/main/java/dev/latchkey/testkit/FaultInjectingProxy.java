@@ -167,6 +167,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
         resetOnClose(request);
         yield answer.onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build();
       }
+      case STATUS, TOO_MANY_REQUESTS -> {
+        MockResponse answer = faultyResponse(fault, () -> forward(request));
+        // A response to HEAD has no body. Sending one would make the client read it as the status
+        // line of the next response on the same connection.
+        yield request.getMethod().equals("HEAD") ? answer.newBuilder().body(new Buffer()).build() : answer;
+      }
       default -> faultyResponse(fault, () -> forward(request));
     };
   }

@@ -70,6 +70,29 @@ class FaultInjectingProxyTest {
   }
 
   @Test
+  void statusFaultOnHeadKeepsConnectionUsable() throws IOException {
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.builder(issuer.issuerUrl()).start()) {
+      proxy.enqueue(Fault.tooManyRequests(Duration.ofSeconds(1)));
+      String path = issuer.issuerUrl().encodedPath() + "/.well-known/openid-configuration";
+      Request head = new Request.Builder().url(proxy.url(path)).head().build();
+      int upstreamStatus;
+      try (Response direct = CLIENT.newCall(head.newBuilder().url(issuer.issuerUrl().resolve(path)).build()).execute()) {
+        upstreamStatus = direct.code();
+      }
+
+      try (Response faulty = CLIENT.newCall(head).execute()) {
+        assertThat(faulty.code()).isEqualTo(429);
+        assertThat(faulty.header("Retry-After")).isEqualTo("1");
+      }
+      // The same connection carries the next request, which fails if the 429 sent a body.
+      try (Response next = CLIENT.newCall(head).execute()) {
+        assertThat(next.code()).isEqualTo(upstreamStatus);
+      }
+      assertThat(proxy.faultCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void truncatedBodyFailsTheReader() throws IOException {
     try (FaultInjectingProxy proxy = FaultInjectingProxy.builder(issuer.issuerUrl()).start()) {
       proxy.enqueue(Fault.truncatedBody());

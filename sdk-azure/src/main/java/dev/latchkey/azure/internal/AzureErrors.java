@@ -1,11 +1,14 @@
 package dev.latchkey.azure.internal;
 
+import dev.latchkey.RetryAfter;
 import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -35,16 +38,19 @@ public final class AzureErrors {
    *
    * @param operation what was tried, such as {@code GET reports/q1.csv}, for the message
    * @param signatures the signatures the request carried, removed from the message
+   * @param serverNow the estimated server time, which the date form of {@code Retry-After} is measured from
    */
-  public static StorageException fromResponse(Response response, String operation, Collection<String> signatures) {
+  public static StorageException fromResponse(Response response, String operation, Collection<String> signatures,
+      Instant serverNow) {
     String requestId = response.header("x-ms-request-id");
     ErrorBody body = readBody(response.body());
     String code = response.header("x-ms-error-code") != null ? response.header("x-ms-error-code") : body.code;
     String message = "Azure Blob Storage rejected " + operation + ": HTTP " + response.code()
         + (code == null ? "" : " " + code) + (body.message == null ? "" : ": " + firstLine(body.message))
         + (requestId == null ? "" : " (x-ms-request-id " + requestId + ")");
+    Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), serverNow).orElse(null);
     return new StorageException(mask(message, signatures), response.code(), code, requestId, null,
-        isRetryable(response.code()));
+        isRetryable(response.code()), retryAfter);
   }
 
   /** Returns the exception for a request that got no response, or whose body could not be read. */

@@ -112,7 +112,8 @@ public final class BlobTransport<C extends Credential> {
     }
     StorageException error;
     try (response) {
-      error = AzureErrors.fromResponse(response, call.operation(), signaturesOf(attempt.signed));
+      error = AzureErrors.fromResponse(response, call.operation(), signaturesOf(attempt.signed),
+          clockSkew.serverTime(clock));
     }
     report(listener, call, attempt.signed, attempt.credential, error.statusCode(), error.errorCode(),
         error.requestId(), 0, started);

@@ -88,7 +88,7 @@ public final class UserDelegationKeyClient {
   private UserDelegationKey send(Request request) {
     try (Response response = httpClient.newCall(request).execute()) {
       if (!response.isSuccessful()) {
-        throw AzureErrors.fromResponse(response, "Get User Delegation Key", List.of());
+        throw AzureErrors.fromResponse(response, "Get User Delegation Key", List.of(), clock.instant());
       }
       return parse(readBounded(response));
     } catch (IOException e) {

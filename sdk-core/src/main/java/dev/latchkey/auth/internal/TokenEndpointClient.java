@@ -3,6 +3,7 @@ package dev.latchkey.auth.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.latchkey.RetryAfter;
 import dev.latchkey.auth.ClientAuthentication;
 import dev.latchkey.auth.OAuthErrorException;
 import dev.latchkey.auth.TokenEndpointException;
@@ -151,7 +152,7 @@ public final class TokenEndpointClient {
 
   private RuntimeException errorFor(Response response, byte[] body, String url) {
     int status = response.code();
-    Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock.instant());
+    Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock.instant()).orElse(null);
     if (status >= 300 && status < 400) {
       return new TokenEndpointException("Token endpoint " + url + " returned HTTP " + status
           + " with a redirect; token requests do not follow redirects, so configure the final URL", null, false,

@@ -1,5 +1,6 @@
 package dev.latchkey.storage.internal;
 
+import dev.latchkey.RetryAfter;
 import dev.latchkey.audit.AccessAuditEvent;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditSink;
@@ -21,6 +22,7 @@ import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
 import dev.latchkey.storage.RetryPolicy;
+import dev.latchkey.storage.RetrySleeper;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageClient;
 import dev.latchkey.storage.StorageException;
@@ -63,17 +65,12 @@ public final class DefaultStorageClient implements StorageClient {
   private final InstantSource clock;
   private final Map<String, String> context;
   private final AuditStamper stamper;
-  private final Sleeper sleeper;
+  private final RetrySleeper sleeper;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public DefaultStorageClient(WorkloadIdentity identity, AccessPolicy policy, List<AuditSink> sinks,
-      StorageBackend backend, RetryPolicy retryPolicy, InstantSource clock, Map<String, String> context) {
-    this(identity, policy, sinks, backend, retryPolicy, clock, context, Sleeper.THREAD);
-  }
-
-  DefaultStorageClient(WorkloadIdentity identity, AccessPolicy policy, List<AuditSink> sinks,
       StorageBackend backend, RetryPolicy retryPolicy, InstantSource clock, Map<String, String> context,
-      Sleeper sleeper) {
+      RetrySleeper sleeper) {
     this.identity = identity;
     this.policy = policy;
     this.audit = sinks.isEmpty() ? AuditSinks.slf4j() : AuditSinks.fanOut(sinks);
@@ -257,10 +254,12 @@ public final class DefaultStorageClient implements StorageClient {
   }
 
   private void backOff(Operation operation, StorageException failure, int attempt) {
-    Duration delay = retryPolicy.delayBefore(attempt, new SplittableRandom());
-    LOG.info("Retrying {} {} after {} ms (attempt {} of {}): status {}, error {}", operation.action(),
-        operation.resource(), delay.toMillis(), attempt + 1, retryPolicy.maxAttempts(), failure.statusCode(),
-        failure.errorCode());
+    Duration backoff = retryPolicy.delayBefore(attempt, new SplittableRandom());
+    Duration delay = RetryAfter.delay(backoff, failure.retryAfter(), retryPolicy.maxDelay());
+    String requested = failure.retryAfter().map(after -> after.toMillis() + " ms").orElse("none");
+    LOG.info("Retrying {} {} after {} ms (attempt {} of {}): status {}, error {}, Retry-After {}",
+        operation.action(), operation.resource(), delay.toMillis(), attempt + 1, retryPolicy.maxAttempts(),
+        failure.statusCode(), failure.errorCode(), requested);
     try {
       sleeper.sleep(delay);
     } catch (InterruptedException e) {
@@ -340,13 +339,5 @@ public final class DefaultStorageClient implements StorageClient {
     static Operation object(Action action, String resource, boolean idempotent) {
       return new Operation(action, resource, idempotent);
     }
-  }
-
-  /** Waits between retries; tests replace it to run without real waits. */
-  @FunctionalInterface
-  interface Sleeper {
-    Sleeper THREAD = duration -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-
-    void sleep(Duration duration) throws InterruptedException;
   }
 }

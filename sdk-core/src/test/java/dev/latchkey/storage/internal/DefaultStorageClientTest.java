@@ -109,6 +109,30 @@ class DefaultStorageClientTest {
   }
 
   @Test
+  void retryWaitsForRetryAfter() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    backend.objects.put(ref, new byte[] {1});
+    backend.failures.add(new StorageException("slow down", 429, "Http429", "r1", null, true, Duration.ofMillis(700)));
+
+    client.head(ref);
+
+    assertThat(backend.calls.get()).isEqualTo(2);
+    assertThat(waits).containsExactly(Duration.ofMillis(700));
+  }
+
+  @Test
+  void retryAfterIsCappedAtMaxDelay() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    backend.objects.put(ref, new byte[] {1});
+    backend.failures.add(new StorageException("busy", 503, "SlowDown", "r1", null, true, Duration.ofSeconds(30)));
+    backend.failures.add(new StorageException("busy", 503, "SlowDown", "r2", null, true, Duration.ofSeconds(30)));
+
+    client.head(ref);
+
+    assertThat(waits).containsExactly(THREE_TRIES.maxDelay(), THREE_TRIES.maxDelay());
+  }
+
+  @Test
   void getBytesRejectsShortBody() {
     ObjectRef ref = ObjectRef.of("reports", "exports/short.bin");
     backend.objects.put(ref, new byte[] {1, 2, 3});

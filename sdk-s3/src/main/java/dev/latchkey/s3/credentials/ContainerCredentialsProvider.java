@@ -9,12 +9,14 @@ import dev.latchkey.s3.internal.credentials.Endpoints;
 import dev.latchkey.s3.internal.credentials.ResponseBodies;
 import dev.latchkey.s3.internal.credentials.RetryingCaller;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The variables are read on every {@link #fetch()}; when neither URI variable is set the provider
  * throws {@link CredentialNotConfiguredException}. Responses with HTTP 429 and 5xx are retried with
- * exponential backoff.
+ * exponential backoff, and a wait is at least the response's {@code Retry-After}, capped at {@link
+ * Builder#maxRetryDelay(Duration)}. Bodies are read up to 64 KiB, and each request must end within
+ * the call timeout (10 seconds by default), so an endpoint that trickles its body cannot hold a fetch.
  *
  * <p>Immutable and thread-safe.
  */
@@ -60,10 +64,12 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
     OkHttpClient client = builder.httpClient.newBuilder()
         .connectTimeout(builder.timeout)
         .readTimeout(builder.timeout)
+        .callTimeout(builder.callTimeout)
         .proxy(Proxy.NO_PROXY)
         .followRedirects(false)
         .build();
-    this.caller = new RetryingCaller(client, builder.maxAttempts, builder.retryBackoff);
+    this.caller = new RetryingCaller(client, builder.maxAttempts, builder.retryBackoff, builder.maxRetryDelay,
+        builder.sleeper, builder.clock);
   }
 
   public static Builder builder() {
@@ -97,7 +103,8 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
       LOG.debug("Fetched credentials {} from {}", credentials.accessKeyId(), redacted(uri));
       return credentials;
     } catch (IOException e) {
-      throw new CredentialException(SOURCE + " " + redacted(uri) + " failed: " + e.getMessage(), e, true);
+      String outcome = e instanceof InterruptedIOException ? " timed out: " : " failed: ";
+      throw new CredentialException(SOURCE + " " + redacted(uri) + outcome + e.getMessage(), e, true);
     }
   }
 
@@ -157,9 +164,13 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
     private Map<String, String> environment = System.getenv();
     private URI relativeBase = DEFAULT_RELATIVE_BASE;
     private Duration timeout = Duration.ofSeconds(2);
+    private Duration callTimeout = Duration.ofSeconds(10);
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofMillis(100);
+    private Duration maxRetryDelay = Duration.ofSeconds(5);
     private OkHttpClient httpClient = new OkHttpClient();
+    private RetryingCaller.Sleeper sleeper = RetryingCaller.Sleeper.THREAD;
+    private InstantSource clock = InstantSource.system();
 
     private Builder() {}
 
@@ -187,10 +198,19 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder timeout(Duration timeout) {
-      if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("Invalid timeout " + timeout + ": it must be positive");
-      }
-      this.timeout = timeout;
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets how long each request may take from connecting to reading the whole body; default 10
+     * seconds. It stops an endpoint that sends its body a few bytes at a time, each within the read
+     * timeout.
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = positive(callTimeout, "callTimeout");
       return this;
     }
 
@@ -220,14 +240,53 @@ public final class ContainerCredentialsProvider implements CredentialProvider<Aw
       return this;
     }
 
+    /**
+     * Sets the longest wait between attempts, including a {@code Retry-After} that the endpoint
+     * requests; default 5 seconds. It must be at least {@link #retryBackoff(Duration)}.
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder maxRetryDelay(Duration maxRetryDelay) {
+      this.maxRetryDelay = positive(maxRetryDelay, "maxRetryDelay");
+      return this;
+    }
+
+    /** Sets how to wait between retries; for tests in this package that record the waits. */
+    Builder sleeper(RetryingCaller.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Sets the clock that the date form of {@code Retry-After} is measured from; for tests in this package. */
+    Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
     /** Sets the client whose connection pool is shared; the provider derives its own settings. */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
     }
 
+    /**
+     * Builds the provider.
+     *
+     * @throws IllegalArgumentException if {@code retryBackoff} is longer than {@code maxRetryDelay}
+     */
     public ContainerCredentialsProvider build() {
+      if (retryBackoff.compareTo(maxRetryDelay) > 0) {
+        throw new IllegalArgumentException("Invalid retryBackoff " + retryBackoff + ": it must not be longer than"
+            + " maxRetryDelay " + maxRetryDelay);
+      }
       return new ContainerCredentialsProvider(this);
+    }
+
+    private static Duration positive(Duration value, String option) {
+      if (Objects.requireNonNull(value, option).isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("Invalid " + option + " " + value + ": it must be positive");
+      }
+      return value;
     }
   }
 }

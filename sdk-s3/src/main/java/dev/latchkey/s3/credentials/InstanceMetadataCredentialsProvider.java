@@ -13,6 +13,7 @@ import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link #fetch()} makes three requests: {@code PUT /latest/api/token} with the header {@code
  * X-aws-ec2-metadata-token-ttl-seconds} for a session token, then {@code GET
  * /latest/meta-data/iam/security-credentials/} for the role name, then a {@code GET} of that role for
- * its credentials. Responses with HTTP 429 and 5xx are retried with exponential backoff.
+ * its credentials. Responses with HTTP 429 and 5xx are retried with exponential backoff, and a wait
+ * is at least the response's {@code Retry-After} (delay-seconds or HTTP date), capped at {@link
+ * Builder#maxRetryDelay(Duration)}.
  *
  * <p>Outside EC2 nothing listens at the link-local address, so the connection fails within the
  * connect timeout (1 second by default) and the provider throws {@link
@@ -80,7 +83,8 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
         .proxy(Proxy.NO_PROXY)
         .followRedirects(false)
         .build();
-    this.caller = new RetryingCaller(client, builder.maxAttempts, builder.retryBackoff, builder.sleeper);
+    this.caller = new RetryingCaller(client, builder.maxAttempts, builder.retryBackoff, builder.maxRetryDelay,
+        builder.sleeper, builder.clock);
   }
 
   public static Builder builder() {
@@ -206,8 +210,10 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
     private Duration tokenTtl = Duration.ofHours(6);
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofMillis(100);
+    private Duration maxRetryDelay = Duration.ofSeconds(5);
     private OkHttpClient httpClient = new OkHttpClient();
     private RetryingCaller.Sleeper sleeper = RetryingCaller.Sleeper.THREAD;
+    private InstantSource clock = InstantSource.system();
 
     private Builder() {}
 
@@ -307,9 +313,26 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
       return this;
     }
 
+    /**
+     * Sets the longest wait between attempts, including a {@code Retry-After} that IMDS requests;
+     * default 5 seconds. It must be at least {@link #retryBackoff(Duration)}.
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder maxRetryDelay(Duration maxRetryDelay) {
+      this.maxRetryDelay = positive(maxRetryDelay, "maxRetryDelay");
+      return this;
+    }
+
     /** Sets how to wait between retries; for tests in this package that record the waits. */
     Builder sleeper(RetryingCaller.Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Sets the clock that the date form of {@code Retry-After} is measured from; for tests in this package. */
+    Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -326,9 +349,13 @@ public final class InstanceMetadataCredentialsProvider implements CredentialProv
      * Builds the provider.
      *
      * @throws IllegalArgumentException if {@code AWS_EC2_METADATA_SERVICE_ENDPOINT} is not an
-     *     allowed endpoint
+     *     allowed endpoint, or {@code retryBackoff} is longer than {@code maxRetryDelay}
      */
     public InstanceMetadataCredentialsProvider build() {
+      if (retryBackoff.compareTo(maxRetryDelay) > 0) {
+        throw new IllegalArgumentException("Invalid retryBackoff " + retryBackoff + ": it must not be longer than"
+            + " maxRetryDelay " + maxRetryDelay);
+      }
       boolean disabled = "true".equals(
           environment.getOrDefault("AWS_EC2_METADATA_DISABLED", "").strip().toLowerCase(Locale.ROOT));
       URI resolved = endpoint;

@@ -1,5 +1,6 @@
 package dev.latchkey.s3.internal;
 
+import dev.latchkey.RetryAfter;
 import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.Credential;
@@ -20,6 +21,7 @@ import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -38,7 +40,13 @@ import org.slf4j.LoggerFactory;
  * was already replaced), and the request is sent once more with the next credential. Both retries
  * need a body that can be sent again. Every attempt is reported to the {@link ExchangeListener}.
  *
- * <p>Thread-safe.
+ * <p>A request can wait for a connection (a TLS handshake with a busy server) after it was signed.
+ * So when the keys come from a {@link CredentialCache}, a network interceptor, which runs once the
+ * connection is open, reads the cache again and signs the request again with the current keys and
+ * time if the cache has replaced the keys in the meantime. Only the headers the signer writes
+ * change. A chunk-signed upload ({@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}) is signed again the same
+ * way: OkHttp writes its body after the interceptor, and the body chains its chunk signatures from
+ * the seed signature of the headers that are sent. Thread-safe.
  */
 public final class S3Transport {
 
@@ -60,7 +68,10 @@ public final class S3Transport {
 
   public S3Transport(OkHttpClient http, SigV4Signer signer, CredentialProvider<AwsCredentials> credentials,
       ClockSkew clockSkew, InstantSource clock) {
-    this.http = http;
+    OkHttpClient.Builder builder = http.newBuilder();
+    // First among the network interceptors, so the caller's own ones see the request as it is sent.
+    builder.networkInterceptors().add(0, this::signAgainIfReplaced);
+    this.http = builder.build();
     this.signer = signer;
     this.credentials = credentials;
     this.clockSkew = clockSkew;
@@ -90,8 +101,19 @@ public final class S3Transport {
     /** Signs the request, adding whatever payload headers this kind of body needs. */
     SignableRequest sign(SigV4Signer signer, SignableRequest request, AwsCredentials credentials, Instant time);
 
-    /** Returns the OkHttp body for a signed request, or {@code null} for none. */
+    /**
+     * Returns the OkHttp body for a signed request, or {@code null} for none. A body whose content
+     * depends on the signature must follow the latest {@link #sign} call when OkHttp writes it.
+     */
     RequestBody toRequestBody(SignableRequest signed);
+
+    /**
+     * Returns whether each send needs a new signature, because the body was signed chunk by chunk
+     * from the header signature while it was written and cannot be written again under it.
+     */
+    default boolean isChunkSigned() {
+      return false;
+    }
 
     /** Returns whether the body can be written again for a retry. */
     boolean isRepeatable();
@@ -135,16 +157,14 @@ public final class S3Transport {
     boolean skewRetried = false;
     boolean tokenRetried = false;
     while (true) {
-      // NOTE: unlike BlobTransport, the request is not signed again when its keys go stale while it
-      // waits for a connection. Doing so would also mean rebuilding a chunked body, whose chunk
-      // signatures chain from the header signature.
-      AwsCredentials current = fetchAwsCredentials(credentials);
-      SignableRequest signed = body.sign(signer, request, current, clockSkew.serverTime(clock));
-      Attempt attempt = send(signed, body, current, listener);
-      if (attempt.response != null) {
-        return attempt.response;
+      Attempt attempt = new Attempt(request, body);
+      attempt.sign(fetchAwsCredentials(credentials));
+      Outcome outcome = send(attempt, listener);
+      if (outcome.response != null) {
+        return outcome.response;
       }
-      StorageException error = attempt.error;
+      StorageException error = outcome.error;
+      AwsCredentials current = attempt.credential;
       if ("RequestTimeTooSkewed".equals(error.errorCode()) && !skewRetried && body.isRepeatable()) {
         skewRetried = true;
         log.warn("S3 rejected {} {} as too skewed; new clock offset {}, signing again",
@@ -163,28 +183,106 @@ public final class S3Transport {
   }
 
   /** The outcome of one HTTP exchange: a successful response or the error to throw or retry on. */
-  private record Attempt(Response response, StorageException error) {}
+  private record Outcome(Response response, StorageException error) {}
 
-  private Attempt send(SignableRequest signed, Body body, AwsCredentials current, ExchangeListener listener) {
-    Request okRequest = toOkHttp(signed, body);
-    String url = Redactor.url(signed.uri());
+  private Outcome send(Attempt attempt, ExchangeListener listener) {
+    Body body = attempt.body;
+    Request okRequest = toOkHttp(attempt.signed, body).newBuilder().tag(Attempt.class, attempt).build();
     long start = System.nanoTime();
     Response response;
     try {
       response = http.newCall(okRequest).execute();
     } catch (IOException e) {
-      report(listener, signed, url, 0, null, null, current, body.length(), 0, start);
-      log.warn("S3 request {} {} failed: {}", signed.method(), url, e.toString());
-      return new Attempt(null, new StorageException("S3 request " + signed.method() + " " + url + " failed: " + e,
-          0, null, null, e, true));
+      String url = Redactor.url(attempt.signed.uri());
+      report(listener, attempt.signed, url, 0, null, null, attempt.credential, body.length(), 0, start);
+      log.warn("S3 request {} {} failed: {}", attempt.signed.method(), url, e.toString());
+      return new Outcome(null, new StorageException("S3 request " + attempt.signed.method() + " " + url
+          + " failed: " + e, 0, null, null, e, true));
     }
+    // The interceptor may have signed the request again, so the attempt's fields are read only now.
+    SignableRequest signed = attempt.signed;
+    AwsCredentials sent = attempt.credential;
+    String url = Redactor.url(signed.uri());
     String requestId = response.header("x-amz-request-id");
     if (response.isSuccessful()) {
       long received = response.body().contentLength();
-      report(listener, signed, url, response.code(), null, requestId, current, body.length(), Math.max(received, 0), start);
-      return new Attempt(response, null);
+      report(listener, signed, url, response.code(), null, requestId, sent, body.length(), Math.max(received, 0), start);
+      return new Outcome(response, null);
     }
-    return new Attempt(null, readError(response, signed, url, current, body, listener, start));
+    return new Outcome(null, readError(response, signed, url, sent, body, listener, start));
+  }
+
+  /**
+   * Signs the request again when the cache no longer serves the keys it was signed with, such as
+   * keys that reached their stale time while the request waited for a connection. A chunk-signed
+   * body is also signed again before each send after the first. Runs on the caller's thread once
+   * the connection is open, and again on each attempt OkHttp makes by itself.
+   */
+  private Response signAgainIfReplaced(Interceptor.Chain chain) throws IOException {
+    Attempt attempt = chain.request().tag(Attempt.class);
+    if (attempt == null) {
+      return chain.proceed(chain.request());
+    }
+    boolean resend = attempt.sends++ > 0 && attempt.body.isChunkSigned();
+    AwsCredentials current = credentials instanceof CredentialCache<AwsCredentials> cache
+        ? fetchAwsCredentials(cache) : attempt.credential;
+    if (current == attempt.credential && !resend) {
+      return chain.proceed(chain.request());
+    }
+    if (current != attempt.credential) {
+      log.debug("Signing {} {} again with keys {}: the cache replaced keys {} while the request waited to be sent",
+          attempt.request.method(), Redactor.url(attempt.request.uri()), current.id(), attempt.credential.id());
+    }
+    SignableRequest previous = attempt.signed;
+    attempt.sign(current);
+    return chain.proceed(withSigningHeaders(chain.request(), previous, attempt.signed));
+  }
+
+  /**
+   * Returns the request with the headers of {@code previous} replaced by those of {@code signed}.
+   * OkHttp has already added Host, Content-Length and its other headers to the request a network
+   * interceptor receives, and a new signature changes neither the URL nor the body length.
+   */
+  private static Request withSigningHeaders(Request request, SignableRequest previous, SignableRequest signed) {
+    Request.Builder builder = request.newBuilder();
+    for (SignableRequest.Header header : previous.headers()) {
+      if (isSentAsSigned(header)) {
+        builder.removeHeader(header.name());
+      }
+    }
+    for (SignableRequest.Header header : signed.headers()) {
+      if (isSentAsSigned(header)) {
+        builder.addHeader(header.name(), header.value());
+      }
+    }
+    return builder.build();
+  }
+
+  /** Returns whether {@link #toOkHttp} copies the header; OkHttp writes Host and Content-Length itself. */
+  private static boolean isSentAsSigned(SignableRequest.Header header) {
+    return !header.name().equalsIgnoreCase("Host") && !header.name().equalsIgnoreCase("Content-Length");
+  }
+
+  /**
+   * One attempt of a request: the keys and the signed request it is sent with, which {@link
+   * #signAgainIfReplaced} may replace. Used by one thread at a time, the caller of {@link #execute}.
+   */
+  private final class Attempt {
+    private final SignableRequest request;
+    private final Body body;
+    private AwsCredentials credential;
+    private SignableRequest signed;
+    private int sends;
+
+    Attempt(SignableRequest request, Body body) {
+      this.request = request;
+      this.body = body;
+    }
+
+    void sign(AwsCredentials with) {
+      credential = with;
+      signed = body.sign(signer, request, with, clockSkew.serverTime(clock));
+    }
   }
 
   private StorageException readError(Response response, SignableRequest signed, String url, AwsCredentials current,
@@ -206,7 +304,8 @@ public final class S3Transport {
         + (document.message() == null ? "" : ": " + Redactor.text(document.message()))
         + (requestId == null ? "" : " (request id " + requestId + ")");
     boolean retryable = response.code() >= 500 || response.code() == 429 || RETRYABLE_ERRORS.contains(code);
-    return new StorageException(message, response.code(), code, requestId, null, retryable);
+    Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clockSkew.serverTime(clock)).orElse(null);
+    return new StorageException(message, response.code(), code, requestId, null, retryable, retryAfter);
   }
 
   /** Returns an error code for a response without a body (HEAD, or a proxy's empty 4xx). */
@@ -279,7 +378,7 @@ public final class S3Transport {
     }
     Request.Builder builder = new Request.Builder().url(url);
     for (SignableRequest.Header header : signed.headers()) {
-      if (!header.name().equalsIgnoreCase("Host") && !header.name().equalsIgnoreCase("Content-Length")) {
+      if (isSentAsSigned(header)) {
         builder.addHeader(header.name(), header.value());
       }
     }

@@ -198,12 +198,16 @@ public final class S3Uploads {
     }
   }
 
-  /** A streamed body signed chunk by chunk; a new chunk signer is made for each attempt. */
+  /**
+   * A streamed body signed chunk by chunk. Each signature of the headers makes a new chunk signer,
+   * and the body is written with the latest one. So its chunks chain from the seed signature that is
+   * sent, also when the request was signed again after the body was created.
+   */
   private static final class ChunkedBody implements S3Transport.Body {
     private final ObjectRef ref;
     private final ObjectBody body;
     private final int chunkSize;
-    private ChunkedUploadSigner chunks;
+    private volatile ChunkedUploadSigner chunks;
 
     ChunkedBody(ObjectRef ref, ObjectBody body, int chunkSize) {
       this.ref = ref;
@@ -219,7 +223,6 @@ public final class S3Uploads {
 
     @Override
     public RequestBody toRequestBody(SignableRequest signed) {
-      ChunkedUploadSigner signer = chunks;
       return new RequestBody() {
         @Override
         public MediaType contentType() {
@@ -239,7 +242,7 @@ public final class S3Uploads {
         @Override
         public void writeTo(BufferedSink sink) throws IOException {
           try (InputStream in = body.openStream()) {
-            writeChunks(signer, in, sink.outputStream());
+            writeChunks(chunks, in, sink.outputStream());
           }
         }
       };
@@ -268,6 +271,11 @@ public final class S3Uploads {
     @Override
     public boolean isRepeatable() {
       return body.isRepeatable();
+    }
+
+    @Override
+    public boolean isChunkSigned() {
+      return true;
     }
 
     @Override

@@ -60,6 +60,7 @@ class InstanceMetadataFaultMatrixTest {
       + "\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAMATRIXEXAMPLE\",\"SecretAccessKey\":\"matrix-imds-secret\","
       + "\"Token\":\"matrix-imds-session\",\"Expiration\":\"2026-03-01T11:00:00Z\"}";
   private static final Duration BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
   private final MockWebServer server = new MockWebServer();
   private final FaultyImds imds = new FaultyImds();
@@ -82,6 +83,10 @@ class InstanceMetadataFaultMatrixTest {
         Arguments.of(fault(Fault.status(503)), Step.TOKEN, 1, Outcome.KEYS, ""),
         Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(1))), Step.ROLE, 1, Outcome.KEYS, ""),
         Arguments.of(fault(Fault.tooManyRequests(null)), Step.CREDENTIALS, 1, Outcome.KEYS, ""),
+        Arguments.of(InjectedResponse.UNAVAILABLE_UNTIL_DATE, Step.TOKEN, 1, Outcome.KEYS, ""),
+        Arguments.of(InjectedResponse.UNAVAILABLE_WITH_NEGATIVE_DELAY, Step.CREDENTIALS, 1, Outcome.KEYS, ""),
+        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(30))), Step.CREDENTIALS, 3,
+            Outcome.RETRYABLE, "HTTP 429"),
         Arguments.of(fault(Fault.status(503)), Step.CREDENTIALS, 3, Outcome.RETRYABLE, "HTTP 503"),
         Arguments.of(fault(Fault.status(500)), Step.TOKEN, 3, Outcome.RETRYABLE, "HTTP 500"),
         Arguments.of(fault(Fault.tooManyRequests(null)), Step.ROLE, 3, Outcome.RETRYABLE, "HTTP 429"),
@@ -133,7 +138,8 @@ class InstanceMetadataFaultMatrixTest {
       }
     }
     assertThat(imds.injected()).as("faults injected").isEqualTo(times);
-    assertThat(sleeps).as("waits before retries").isEqualTo(response.retriedByStatus() ? retryWaits(times) : List.of());
+    assertThat(sleeps).as("waits before retries")
+        .isEqualTo(response.retriedByStatus() ? retryWaits(times, response.retryAfter()) : List.of());
     assertThat(String.valueOf(thrown)).as("failure text").doesNotContain(SESSION_TOKEN, "matrix-imds-secret");
     assertThat(catchThrowable(provider()::fetch)).as("failure of the fetch after the faults").isNull();
   }
@@ -212,23 +218,36 @@ class InstanceMetadataFaultMatrixTest {
         .readTimeout(Duration.ofSeconds(1))
         .callTimeout(Duration.ofMillis(2500))
         .retryBackoff(BACKOFF)
+        .maxRetryDelay(MAX_RETRY_DELAY)
         .sleeper(sleeps::add)
+        .clock(FakeClock.at(START))
         // No idle connections, so OkHttp cannot quietly resend a request whose reused connection
         // failed, and every injected fault reaches the provider.
         .httpClient(new OkHttpClient.Builder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build());
   }
 
   /**
-   * Returns the waits of 3 attempts when {@code failures} attempts get 429 or 5xx: 100 ms, then
-   * doubling, and no wait after the last attempt.
+   * Returns the waits of 3 attempts when {@code failures} attempts get 429 or 5xx: a backoff of 100
+   * ms, then doubling, and no wait after the last attempt. A {@code Retry-After} delay, capped at 2
+   * seconds, replaces a shorter backoff.
    */
-  private static List<Duration> retryWaits(int failures) {
-    return Stream.iterate(BACKOFF, wait -> wait.multipliedBy(2)).limit(Math.min(failures, 2)).toList();
+  private static List<Duration> retryWaits(int failures, Duration retryAfter) {
+    return Stream.iterate(BACKOFF, wait -> wait.multipliedBy(2)).limit(Math.min(failures, 2))
+        .map(backoff -> {
+          if (retryAfter == null) {
+            return backoff;
+          }
+          Duration requested = retryAfter.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryAfter;
+          return requested.compareTo(backoff) > 0 ? requested : backoff;
+        })
+        .toList();
   }
 
   private static InjectedResponse fault(Fault fault) {
     boolean status = fault.kind() == Fault.Kind.STATUS || fault.kind() == Fault.Kind.TOO_MANY_REQUESTS;
-    return new InjectedResponse(fault.toString(), status, normal -> FaultInjectingProxy.faultyResponse(fault, () -> normal));
+    Duration retryAfter = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS ? fault.delay() : null;
+    return new InjectedResponse(fault.toString(), status, retryAfter,
+        normal -> FaultInjectingProxy.faultyResponse(fault, () -> normal));
   }
 
   /** The three IMDSv2 requests of one fetch. */
@@ -262,20 +281,33 @@ class InstanceMetadataFaultMatrixTest {
    * A response in place of the one IMDS sends, built from the normal response of a step.
    *
    * @param retriedByStatus whether the provider retries it for its status, 429 or 5xx
+   * @param retryAfter the valid delay its {@code Retry-After} header requests, or {@code null}
    */
-  record InjectedResponse(String name, boolean retriedByStatus, Function<MockResponse.Builder, MockResponse> build) {
+  record InjectedResponse(String name, boolean retriedByStatus, Duration retryAfter,
+      Function<MockResponse.Builder, MockResponse> build) {
 
     /** The credential document cut in half, with a Content-Length that matches, so only JSON parsing fails. */
-    static final InjectedResponse CUT_OFF_JSON = new InjectedResponse("cut-off JSON", false, normal ->
+    static final InjectedResponse CUT_OFF_JSON = new InjectedResponse("cut-off JSON", false, null, normal ->
         new MockResponse.Builder().code(200).body(DOCUMENT.substring(0, DOCUMENT.length() / 2)).build());
 
     /** A session token with a line break, which OkHttp rejects as a header value. */
-    static final InjectedResponse TOKEN_WITH_LINE_BREAK = new InjectedResponse("token with a line break", false, normal ->
-        new MockResponse.Builder().code(200).body("AQAE\nmatrix").build());
+    static final InjectedResponse TOKEN_WITH_LINE_BREAK = new InjectedResponse("token with a line break", false, null,
+        normal -> new MockResponse.Builder().code(200).body("AQAE\nmatrix").build());
 
     /** The document one byte every 50 ms: each byte arrives within the read timeout. */
-    static final InjectedResponse TRICKLING_DOCUMENT = new InjectedResponse("trickling document", false, normal ->
-        normal.throttleBody(1, 50, TimeUnit.MILLISECONDS).build());
+    static final InjectedResponse TRICKLING_DOCUMENT = new InjectedResponse("trickling document", false, null,
+        normal -> normal.throttleBody(1, 50, TimeUnit.MILLISECONDS).build());
+
+    /** HTTP 503 with {@code Retry-After} as an HTTP date 1 second after the provider's clock. */
+    static final InjectedResponse UNAVAILABLE_UNTIL_DATE = new InjectedResponse(
+        "503 with Retry-After: Sun, 01 Mar 2026 10:00:01 GMT", true, Duration.ofSeconds(1),
+        normal -> new MockResponse.Builder().code(503).setHeader("Retry-After", "Sun, 01 Mar 2026 10:00:01 GMT")
+            .build());
+
+    /** HTTP 503 with a negative {@code Retry-After}, which is invalid, so the provider keeps its backoff. */
+    static final InjectedResponse UNAVAILABLE_WITH_NEGATIVE_DELAY = new InjectedResponse(
+        "503 with Retry-After: -3", true, null,
+        normal -> new MockResponse.Builder().code(503).setHeader("Retry-After", "-3").build());
 
     @Override
     public String toString() {
