@@ -8,6 +8,7 @@ import dev.latchkey.auth.ClientAuthentication;
 import dev.latchkey.auth.OAuthErrorException;
 import dev.latchkey.auth.TokenEndpointException;
 import dev.latchkey.credentials.AccessToken;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
@@ -124,21 +125,27 @@ public final class TokenEndpointClient {
 
   /**
    * Returns whether a failure looks like a server that ended the TLS handshake because of the client
-   * certificate: a TLS error other than the client's own check of the server certificate, or a reset
-   * connection or broken pipe. With TLS 1.3 the client finishes its side of the handshake before the
-   * server checks the certificate, so the rejection often shows up only as a broken pipe on the first
-   * write.
+   * certificate: a TLS error other than the client's own check of the server certificate, a reset
+   * connection, a broken pipe, or the connection closed before a response. With TLS 1.3 the client
+   * finishes its side of the handshake before the server checks the certificate, so the rejection
+   * often shows up only on the first write or read, as one of the last three.
    *
-   * <p>NOTE: a connection reset by a proxy or load balancer just after the handshake looks the same
-   * and is then not retried either.
+   * <p>NOTE: a proxy or server that closes or resets the connection just after the handshake for
+   * another reason looks the same, and is then not retried either.
    */
   private static boolean mayBeCertificateRejection(IOException e) {
     if (e instanceof SSLException) {
       return !causedByServerCertificateCheck(e);
     }
     String message = e.getMessage();
-    return e instanceof SocketException && message != null
+    boolean resetOrBrokenPipe = e instanceof SocketException && message != null
         && (message.contains("Broken pipe") || message.contains("Connection reset"));
+    return resetOrBrokenPipe || closedBeforeResponse(e);
+  }
+
+  /** Returns whether OkHttp found the connection closed before a response, which it wraps around an EOF. */
+  private static boolean closedBeforeResponse(IOException e) {
+    return e instanceof EOFException || e.getCause() instanceof EOFException;
   }
 
   private static boolean causedByServerCertificateCheck(Throwable e) {
