@@ -52,7 +52,7 @@ class MutualTlsHandshakeRejectionTest {
 
   /**
    * With TLS 1.2 the server rejects the certificate inside the handshake. With TLS 1.3 the client has
-   * finished its side by then, and sees a broken pipe, a reset or the end of the stream instead.
+   * finished its side by then, and gets a broken pipe, a reset or the end of the stream instead.
    */
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
