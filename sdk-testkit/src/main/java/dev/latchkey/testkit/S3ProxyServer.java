@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * empty segments and resolves {@code .} and {@code ..}, so {@code a//b}, {@code a/./b} and {@code
  * a/b} are one object, listed as {@code a/b}. A key with a leading slash resolves outside the
  * bucket and is rejected with 400. A key that ends with {@code /} is stored as an empty directory
- * marker. Test such keys against a real S3 bucket.
+ * marker, so the put succeeds and a get of that key returns no bytes. Test such keys against a real
+ * S3 bucket.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
