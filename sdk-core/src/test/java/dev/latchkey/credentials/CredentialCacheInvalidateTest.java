@@ -65,6 +65,43 @@ class CredentialCacheInvalidateTest {
   }
 
   @Test
+  void listenersHearInvalidatedBeforeRefetch() throws Exception {
+    CountDownLatch invalidatedHeard = new CountDownLatch(1);
+    CountDownLatch releaseListener = new CountDownLatch(1);
+    try (CredentialCache<AccessToken> blocking = CredentialCache.builder(provider)
+        .clock(clock)
+        .scheduler(scheduler)
+        .fetchExecutor(fetchPool)
+        .listener(event -> {
+          if (event.type() == CredentialEvent.Type.INVALIDATED) {
+            invalidatedHeard.countDown();
+            awaitQuietly(releaseListener);
+          }
+        })
+        .build()) {
+      AccessToken rejected = blocking.current();
+      Future<?> invalidation = threads.submit(() -> blocking.invalidate(rejected));
+      assertThat(invalidatedHeard.await(10, TimeUnit.SECONDS)).as("INVALIDATED heard").isTrue();
+
+      AccessToken whileListenerRuns = blocking.current();
+
+      releaseListener.countDown();
+      invalidation.get(10, TimeUnit.SECONDS);
+      assertThat(whileListenerRuns).as("served while the listener runs").isSameAs(rejected);
+      assertThat(provider.fetches()).as("fetches while the listener runs").isEqualTo(1);
+      assertThat(blocking.current()).as("served after the listener").isNotSameAs(rejected);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void replacedCredentialIsIgnored() {
     AccessToken first = cache.current();
     cache.invalidate(first);

@@ -63,6 +63,12 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
   private final SplittableRandom random;
 
   private final ReentrantLock lock = new ReentrantLock();
+
+  /**
+   * Serializes {@link #invalidate}, so one caller reports a rejected credential however many
+   * callers reject it. Held while INVALIDATED listeners run, never while a provider runs.
+   */
+  private final ReentrantLock invalidationLock = new ReentrantLock();
   private final AtomicReference<CacheSnapshot<C>> servedStaleReported = new AtomicReference<>();
   private final AtomicReference<Credential> expiredReported = new AtomicReference<>();
 
@@ -104,11 +110,33 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
   @Override
   public void invalidate(C credential) {
     Objects.requireNonNull(credential, "credential");
-    CacheSnapshot<C> observed;
+    invalidationLock.lock();
+    try {
+      CacheSnapshot<C> observed = snapshot;
+      if (!isInvalidatable(observed, credential)) {
+        return;
+      }
+
+      // Listeners hear INVALIDATED before the state changes, because the fetch that the change
+      // lets callers start would otherwise be able to report REFRESHED first.
+      publish(CredentialEvent.Type.INVALIDATED, credential, null, clock.millis());
+      markInvalidated(credential);
+    } finally {
+      invalidationLock.unlock();
+    }
+  }
+
+  private boolean isInvalidatable(CacheSnapshot<C> observed, C credential) {
+    return observed.credential == credential && !observed.isInvalidated() && !observed.closed;
+  }
+
+  private void markInvalidated(C credential) {
     lock.lock();
     try {
-      observed = snapshot;
-      if (observed.credential != credential || observed.isInvalidated() || observed.closed) {
+      CacheSnapshot<C> observed = snapshot;
+      if (!isInvalidatable(observed, credential)) {
+        // NOTE: a scheduled refresh replaced the credential while listeners heard INVALIDATED, so
+        // the event names a credential the cache no longer serves.
         return;
       }
       snapshot = observed.invalidated();
@@ -118,7 +146,6 @@ public final class RefreshingCredentialCache<C extends Credential> implements Cr
 
     log.debug("Invalidated credential {} of provider '{}'; the next call fetches a new one",
         credential.id(), providerName);
-    publish(CredentialEvent.Type.INVALIDATED, credential, null, clock.millis());
   }
 
   @Override
