@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -145,7 +146,12 @@ final class SoakHarness {
     RunResult result = new RunResult();
     CountDownLatch stop = new CountDownLatch(1);
     long deadline = System.nanoTime() + duration.toNanos();
-    ExecutorService workers = Executors.newFixedThreadPool(THREADS);
+    List<Thread> workerThreads = new CopyOnWriteArrayList<>();
+    ExecutorService workers = Executors.newFixedThreadPool(THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "soak-worker-" + workerThreads.size());
+      workerThreads.add(thread);
+      return thread;
+    });
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
       int worker = i;
@@ -160,6 +166,12 @@ final class SoakHarness {
     stop.countDown();
     workers.shutdown();
     assertThat(workers.awaitTermination(10, TimeUnit.SECONDS)).as("workers stopped").isTrue();
+    // A terminated pool's threads may still be alive for a moment, and the thread sample that
+    // follows must not count them.
+    for (Thread thread : workerThreads) {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(thread.isAlive()).as("worker thread %s ended", thread.getName()).isFalse();
+    }
     return result;
   }
 
