@@ -152,6 +152,7 @@ final class SoakHarness {
       workerThreads.add(thread);
       return thread;
     });
+
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
       int worker = i;
@@ -163,6 +164,7 @@ final class SoakHarness {
     for (Future<?> future : futures) {
       future.get(duration.toSeconds() + 60, TimeUnit.SECONDS);
     }
+
     stop.countDown();
     workers.shutdown();
     assertThat(workers.awaitTermination(10, TimeUnit.SECONDS)).as("workers stopped").isTrue();

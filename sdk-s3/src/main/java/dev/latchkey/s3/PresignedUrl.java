@@ -12,7 +12,7 @@ import java.util.List;
  * <p>The URL is kept as the text that was signed. {@link #uri()} parses it on each call, so a caller
  * that only passes the URL on as text pays no parsing.
  *
- * <p>{@code toString()} leaves out the query, which holds the signature and, for temporary
+ * <p>{@code toString()} leaves out the query, which contains the signature and, for temporary
  * credentials, the session token. Immutable and thread-safe.
  */
 public final class PresignedUrl {

@@ -26,7 +26,7 @@ public final class Fault {
     /** The upstream answer cut in the middle of its body, then the connection closed. */
     TRUNCATED_BODY,
     /**
-     * The connection closed before any answer. Despite the name it is a normal close (TCP FIN), which
+     * The connection closed before any response. Despite the name it is a normal close (TCP FIN), which
      * clients read as an end of stream. {@link #RESET_BEFORE_RESPONSE} sends a TCP reset.
      */
     CONNECTION_RESET,

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Faults come from a script and from a failure rate. A scripted fault ({@link #enqueue}) applies to
  * the next call, in order. Once the script is empty, each call fails with probability {@code
  * failureRate}, with a fault drawn from the configured list by a seeded random generator, so a run can
- * be repeated. Every other call is forwarded unchanged. Counters say what happened, in total and by
- * {@link Fault.Kind}.
+ * be repeated. Every other call is forwarded unchanged. Counters record the injected faults, in total
+ * and by {@link Fault.Kind}.
  *
  * <p>Thread-safe. Close it to stop the server.
  */

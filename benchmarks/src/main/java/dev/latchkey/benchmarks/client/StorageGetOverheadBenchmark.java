@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class StorageGetOverheadBenchmark {
 
-  /** An endpoint that is never connected to, because the interceptor answers every call. */
+  /** An endpoint that is never connected to, because the interceptor returns a canned response to every call. */
   private static final URI ENDPOINT = URI.create("http://127.0.0.1:9");
   private static final byte[] OBJECT = new byte[1024];
   private static final Headers S3PROXY_HEADERS = Headers.of(

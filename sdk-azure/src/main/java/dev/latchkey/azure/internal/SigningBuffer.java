@@ -292,7 +292,7 @@ public final class SigningBuffer {
     return this;
   }
 
-  /** Returns the cache slot that holds {@code epochSecond} formatted, formatting it on a miss. */
+  /** Returns the cache slot with {@code epochSecond} formatted, formatting it on a miss. */
   private int timeSlot(long epochSecond) {
     for (int slot = 0; slot < TIME_CACHE_SLOTS; slot++) {
       if (formattedSeconds[slot] == epochSecond) {

@@ -61,10 +61,10 @@ public final class BlobSas {
 
   /**
    * The parts of the string to sign and the query that stay the same from one signature to the
-   * next, encoded once as UTF-8 one after the other, so that signing copies them whole: the
-   * permission line, the canonical name up to the account, the rest of the canonical name, the
-   * service SAS fields after it, the query before the times, after the times, and before the
-   * signature. Each part ends where the next begins, at the offsets below.
+   * next, encoded once as UTF-8 one after the other, so that signing copies them whole. In order,
+   * they are the permission line, the canonical name up to the account, the rest of the canonical
+   * name, and the service SAS fields after it. Then come the query before the times, after the
+   * times, and before the signature. Each part ends where the next begins, at the offsets below.
    */
   private final byte[] fixedParts;
   private final int canonicalNamePrefixStart;

@@ -66,7 +66,7 @@ final class SigningWorkspace {
   int[] paramNameEnd = new int[16];
   int[] paramValueEnd = new int[16];
   int[] paramOrder = new int[16];
-  /** The first 8 bytes of each parameter name, as {@link #headerNamePrefix} holds them for headers. */
+  /** The first 8 bytes of each parameter name, as {@link #headerNamePrefix} stores them for headers. */
   long[] paramNamePrefix = new long[16];
   int paramCount;
 
@@ -186,7 +186,7 @@ final class SigningWorkspace {
    * else in the layout (lower-case names, order, SignedHeaders) follows from the names and from
    * layoutKind: presigning, or header signing with the flags of the headers it adds.
    */
-  /** What the layout was built for, or 0 when there is none (also while one is being built). */
+  /** The kind of request the layout was built for, or 0 when there is none or one is being built. */
   private int layoutKind;
   private String[] layoutNames = new String[16];
   private int layoutRequestHeaders;
