@@ -4,6 +4,7 @@ import dev.latchkey.azure.internal.HmacSha256;
 import dev.latchkey.azure.internal.HttpDates;
 import dev.latchkey.azure.internal.KeyedHmac;
 import dev.latchkey.azure.internal.ServiceVersions;
+import dev.latchkey.azure.internal.SharedKeyLayout;
 import dev.latchkey.azure.internal.SharedKeyStrings;
 import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.credentials.SharedKey;
@@ -88,14 +89,19 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     Objects.requireNonNull(signingTime, "signingTime");
 
     String date = HttpDates.format(signingTime);
-    String addedVersion = hasVersionHeader(request) ? null : serviceVersion;
     SigningBuffer buffer = SigningBuffer.current();
-    if (scheme == Scheme.SHARED_KEY) {
-      SharedKeyStrings.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
-    } else {
-      SharedKeyStrings.writeLiteStringToSign(buffer, withDate(request, date, addedVersion), credential.accountName());
-    }
     HmacSha256 hmac = KeyedHmac.forBase64Key(credential.accountKey());
+    if (scheme == Scheme.SHARED_KEY) {
+      SharedKeyLayout layout = SharedKeyLayout.of(buffer, request.headers());
+      String addedVersion = layout.hasVersionHeader() ? null : serviceVersion;
+      layout.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
+      String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
+      List<Header> headers = layout.signedHeaders(request.headers(), dateHeader(date),
+          addedVersion == null ? null : versionHeader, new Header("Authorization", authorization));
+      return request.withHeaders(headers);
+    }
+    String addedVersion = hasVersionHeader(request) ? null : serviceVersion;
+    SharedKeyStrings.writeLiteStringToSign(buffer, withDate(request, date, addedVersion), credential.accountName());
     String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
     return signedRequest(request, date, addedVersion, authorization);
   }
