@@ -31,7 +31,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe. The HMAC of each account key in use is prepared once and kept while
  * the key's {@link dev.latchkey.credentials.SecretValue} object is reachable, so signing does not
  * decode the key or set up HMAC again for each request. The string to sign is built in a per-thread
- * buffer.
+ * buffer. When a thread signs requests whose header names are the same String objects (constants,
+ * typically), what those names decide for the string to sign is kept after the second such request,
+ * and values that are the same objects as last time are copied as bytes.
  */
 public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
@@ -91,8 +93,8 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     String date = HttpDates.format(signingTime);
     SigningBuffer buffer = SigningBuffer.current();
     HmacSha256 hmac = KeyedHmac.forBase64Key(credential.accountKey());
-    if (scheme == Scheme.SHARED_KEY) {
-      SharedKeyLayout layout = SharedKeyLayout.of(buffer, request.headers());
+    SharedKeyLayout layout = scheme == Scheme.SHARED_KEY ? SharedKeyLayout.of(buffer, request.headers()) : null;
+    if (layout != null) {
       String addedVersion = layout.hasVersionHeader() ? null : serviceVersion;
       layout.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
       String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
@@ -101,7 +103,11 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
       return request.withHeaders(headers);
     }
     String addedVersion = hasVersionHeader(request) ? null : serviceVersion;
-    SharedKeyStrings.writeLiteStringToSign(buffer, withDate(request, date, addedVersion), credential.accountName());
+    if (scheme == Scheme.SHARED_KEY) {
+      SharedKeyStrings.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
+    } else {
+      SharedKeyStrings.writeLiteStringToSign(buffer, withDate(request, date, addedVersion), credential.accountName());
+    }
     String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
     return signedRequest(request, date, addedVersion, authorization);
   }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the header names of the last Shared Key request signed on this thread decide, kept so that
- * the next request with the same header name objects skips that work: which header fills each
+ * What the header names of a Shared Key request decide, kept so that the next request on the same
+ * thread with the same header name objects skips that work: which header fills each
  * standard slot, the canonicalized {@code x-ms-} headers in sorted order with their lower-case names
  * as UTF-8, and which headers signing replaces.
  *
@@ -24,7 +24,7 @@ import java.util.Locale;
  * secrets.
  *
  * <p>{@link SharedKeyStrings#writeStringToSign} is the general form, and writes the same bytes. A
- * layout belongs to one thread's {@link SigningBuffer} and is never shared.
+ * layout belongs to one thread's {@link SigningBuffer}, which keeps a few, and is never shared.
  */
 public final class SharedKeyLayout {
 
@@ -35,9 +35,9 @@ public final class SharedKeyLayout {
 
   private static final int SLOT_COUNT = SharedKeyStrings.STANDARD_HEADERS.length;
 
-  /** The header names the layout was built for, compared by identity; {@code headerCount} is -1 before the first. */
-  private String[] names = new String[16];
-  private int headerCount = -1;
+  /** The header names the layout was built for; the key of the layout. */
+  private final SigningBuffer.HeaderNames names = new SigningBuffer.HeaderNames();
+  private int headerCount;
 
   private boolean hasVersionHeader;
   /** The request index of the first header whose trimmed, lower-case name is {@code x-ms-version}, or -1. */
@@ -65,32 +65,24 @@ public final class SharedKeyLayout {
 
   SharedKeyLayout() {}
 
-  /** Returns this thread's layout for {@code headers}, rebuilt if their names differ from the last request's. */
+  /**
+   * Returns this thread's layout for {@code headers}: one kept from an earlier request with the same
+   * header name objects, a new one when the last request that found none had the same names, or
+   * null, and the caller then uses {@link SharedKeyStrings#writeStringToSign}.
+   */
   public static SharedKeyLayout of(SigningBuffer buffer, List<Header> headers) {
-    SharedKeyLayout layout = buffer.sharedKeyLayout();
-    if (!layout.matches(headers)) {
-      layout.build(headers);
-    }
-    return layout;
+    return buffer.sharedKeyLayout(headers);
   }
 
-  private boolean matches(List<Header> headers) {
-    int count = headers.size();
-    if (count != headerCount) {
-      return false;
-    }
-    String[] known = names;
-    for (int i = 0; i < count; i++) {
-      if (headers.get(i).name() != known[i]) {
-        return false;
-      }
-    }
-    return true;
+  /** Returns whether the layout was built for header names that are the same objects, in the same order. */
+  boolean matches(List<Header> headers) {
+    return names.matches(headers);
   }
 
   /** Decides everything the header names decide, with the same rules as {@link SharedKeyStrings#writeStringToSign}. */
-  private void build(List<Header> headers) {
+  void build(List<Header> headers) {
     int count = headers.size();
+    names.clear();
     ensureCapacity(count);
     hasVersionHeader = false;
     firstVersionHeader = -1;
@@ -100,7 +92,6 @@ public final class SharedKeyLayout {
     entryCount = 0;
     for (int i = 0; i < count; i++) {
       String name = headers.get(i).name();
-      names[i] = name;
       replaced[i] = name.equalsIgnoreCase("x-ms-date") || name.equalsIgnoreCase("Authorization");
       if (!replaced[i]) {
         keptCount++;
@@ -137,6 +128,7 @@ public final class SharedKeyLayout {
     for (SigningBuffer.EncodedText value : values) {
       value.clear();
     }
+    names.record(headers);
     headerCount = count;
   }
 
@@ -154,9 +146,8 @@ public final class SharedKeyLayout {
   }
 
   private void ensureCapacity(int count) {
-    if (names.length < count) {
-      int capacity = Math.max(count, 2 * names.length);
-      names = new String[capacity];
+    if (replaced.length < count) {
+      int capacity = Math.max(count, 2 * replaced.length);
       replaced = new boolean[capacity];
       keepValue = new boolean[capacity];
     }

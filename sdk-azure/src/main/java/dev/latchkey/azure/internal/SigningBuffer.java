@@ -1,9 +1,11 @@
 package dev.latchkey.azure.internal;
 
+import dev.latchkey.signing.SignableRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Per-thread scratch space for Shared Key and SAS signing: the string to sign as UTF-8 bytes, the
@@ -26,6 +28,7 @@ public final class SigningBuffer {
   private static final long YEAR_10000 = 253_402_300_800L;
 
   private static final int TIME_CACHE_SLOTS = 4;
+  private static final int SHARED_KEY_LAYOUTS = 4;
   static final int ISO_TIME_BYTES = 20;
   /** The length of an ISO time with both colons percent-encoded as {@code %3A}. */
   private static final int ENCODED_ISO_TIME_BYTES = ISO_TIME_BYTES + 4;
@@ -63,8 +66,15 @@ public final class SigningBuffer {
   private String authorizationScheme;
   private String authorizationAccount;
 
-  /** The layout of the last Shared Key request this thread signed, created on first use. */
-  private SharedKeyLayout sharedKeyLayout;
+  /**
+   * The layouts of the last Shared Key requests this thread signed with different header names,
+   * created on first use and replaced in turn, so that a thread that alternates between a few kinds
+   * of request keeps one layout for each.
+   */
+  private final SharedKeyLayout[] sharedKeyLayouts = new SharedKeyLayout[SHARED_KEY_LAYOUTS];
+  private int nextSharedKeyLayout;
+  /** The header names of the last request that matched no layout. */
+  private final HeaderNames unmatchedNames = new HeaderNames();
 
   private SigningBuffer() {
     Arrays.fill(formattedSeconds, Long.MIN_VALUE);
@@ -100,11 +110,31 @@ public final class SigningBuffer {
     return headerSlots;
   }
 
-  SharedKeyLayout sharedKeyLayout() {
-    if (sharedKeyLayout == null) {
-      sharedKeyLayout = new SharedKeyLayout();
+  /**
+   * Returns this thread's layout for {@code headers}. If none matches, builds one in place of the
+   * oldest when the names are the objects of the last request that found none, and otherwise records
+   * the names and returns null: names built anew for each request never come back, and building a
+   * layout costs more than the general form.
+   */
+  SharedKeyLayout sharedKeyLayout(List<SignableRequest.Header> headers) {
+    SharedKeyLayout[] layouts = sharedKeyLayouts;
+    for (SharedKeyLayout layout : layouts) {
+      if (layout != null && layout.matches(headers)) {
+        return layout;
+      }
     }
-    return sharedKeyLayout;
+    if (!unmatchedNames.matches(headers)) {
+      unmatchedNames.record(headers);
+      return null;
+    }
+    unmatchedNames.clear();
+    int slot = nextSharedKeyLayout;
+    nextSharedKeyLayout = (slot + 1) % layouts.length;
+    if (layouts[slot] == null) {
+      layouts[slot] = new SharedKeyLayout();
+    }
+    layouts[slot].build(headers);
+    return layouts[slot];
   }
 
   public int length() {
@@ -526,6 +556,44 @@ public final class SigningBuffer {
   private void ensureCapacity(int extra) {
     if (length + extra > bytes.length) {
       bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
+    }
+  }
+
+  /** The header names of one request, compared by identity. */
+  static final class HeaderNames {
+    private String[] names = new String[16];
+    /** The number of names, or -1 when none are recorded. */
+    private int count = -1;
+
+    boolean matches(List<SignableRequest.Header> headers) {
+      int size = headers.size();
+      if (size != count) {
+        return false;
+      }
+      String[] known = names;
+      for (int i = 0; i < size; i++) {
+        if (headers.get(i).name() != known[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void record(List<SignableRequest.Header> headers) {
+      int size = headers.size();
+      if (names.length < size) {
+        names = new String[Math.max(size, 2 * names.length)];
+      }
+      for (int i = 0; i < size; i++) {
+        names[i] = headers.get(i).name();
+      }
+      Arrays.fill(names, size, names.length, null);
+      count = size;
+    }
+
+    void clear() {
+      Arrays.fill(names, null);
+      count = -1;
     }
   }
 

@@ -76,6 +76,11 @@ class SharedKeyLayoutPropertiesTest {
   private static String layoutStringToSign(SignableRequest request, String addedVersion) {
     SigningBuffer buffer = SigningBuffer.current();
     SharedKeyLayout layout = SharedKeyLayout.of(buffer, request.headers());
+    if (layout == null) {
+      // The first request with these names takes the general path; the second one builds a layout.
+      layout = SharedKeyLayout.of(buffer, request.headers());
+    }
+    assertThat(layout).as("layout for names seen twice").isNotNull();
     assertThat(layout.hasVersionHeader()).isEqualTo(addedVersion == null);
     layout.writeStringToSign(buffer, request, ACCOUNT, MS_DATE, addedVersion);
     return buffer.toString();
