@@ -31,9 +31,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe. The HMAC of each account key in use is prepared once and kept while
  * the key's {@link dev.latchkey.credentials.SecretValue} object is reachable, so signing does not
  * decode the key or set up HMAC again for each request. The string to sign is built in a per-thread
- * buffer. When a thread signs requests whose header names are the same String objects (constants,
- * typically), what those names decide for the string to sign is kept after the second such request,
- * and values that are the same objects as last time are copied as bytes.
+ * buffer. A thread that signs a second request whose header names are the same String objects
+ * (typically constants) keeps what those names decide for the string to sign. Values that are the
+ * same objects as last time are then copied as bytes rather than encoded again.
  */
 public final class SharedKeySigner implements RequestSigner<SharedKey> {
 

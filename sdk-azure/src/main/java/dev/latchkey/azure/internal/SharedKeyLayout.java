@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the header names of a Shared Key request decide, kept so that the next request on the same
- * thread with the same header name objects skips that work: which header fills each
+ * The parts of a Shared Key string to sign that only the header names decide, kept so that the next
+ * request on the same thread with the same header name objects skips that work: which header fills each
  * standard slot, the canonicalized {@code x-ms-} headers in sorted order with their lower-case names
  * as UTF-8, and which headers signing replaces.
  *
@@ -84,12 +84,14 @@ public final class SharedKeyLayout {
     int count = headers.size();
     names.clear();
     ensureCapacity(count);
+
     hasVersionHeader = false;
     firstVersionHeader = -1;
     Arrays.fill(slotHeader, -1);
     keptCount = 0;
     String[] entryNames = new String[count + 2];
     entryCount = 0;
+
     for (int i = 0; i < count; i++) {
       String name = headers.get(i).name();
       replaced[i] = name.equalsIgnoreCase("x-ms-date") || name.equalsIgnoreCase("Authorization");
@@ -117,6 +119,7 @@ public final class SharedKeyLayout {
         }
       }
     }
+
     addEntry(entryNames, "x-ms-date", ADDED_DATE);
     if (!hasVersionHeader) {
       addEntry(entryNames, "x-ms-version", ADDED_VERSION);
@@ -125,6 +128,7 @@ public final class SharedKeyLayout {
       boolean repeats = k > 0 && entryNames[k].equals(entryNames[k - 1]);
       entryPrefix[k] = repeats ? null : (entryNames[k] + ":").getBytes(StandardCharsets.UTF_8);
     }
+
     for (SigningBuffer.EncodedText value : values) {
       value.clear();
     }

@@ -40,7 +40,7 @@ public final class SigningBuffer {
   private byte[] bytes = new byte[1024];
   private int length;
   private final byte[] mac = new byte[HmacSha256.MAC_BYTES];
-  /** Whether {@link #mac} holds a signature that {@link #appendSignature} has yet to append. */
+  /** Whether {@link #mac} contains a signature that {@link #appendSignature} has yet to append. */
   private boolean hasSignature;
 
   /**
@@ -111,10 +111,10 @@ public final class SigningBuffer {
   }
 
   /**
-   * Returns this thread's layout for {@code headers}. If none matches, builds one in place of the
-   * oldest when the names are the objects of the last request that found none, and otherwise records
-   * the names and returns null: names built anew for each request never come back, and building a
-   * layout costs more than the general form.
+   * Returns this thread's layout for {@code headers}. If none matches and the names are the objects
+   * of the last request that found none, builds one in place of the oldest. Otherwise records the
+   * names and returns null, because names built anew for each request never come back, and building
+   * a layout costs more than writing the general form once.
    */
   SharedKeyLayout sharedKeyLayout(List<SignableRequest.Header> headers) {
     SharedKeyLayout[] layouts = sharedKeyLayouts;
@@ -487,7 +487,8 @@ public final class SigningBuffer {
   /**
    * Appends {@link #mac} in standard Base64 with padding (RFC 4648, section 4), with {@code +}, {@code
    * /} and {@code =} as {@code %2B}, {@code %2F} and {@code %3D} when {@code percentEncoded}. Written
-   * by hand because {@link Base64.Encoder} needs an output array of its own for 32 bytes.
+   * by hand so the signature goes straight into the buffer, without the array and the second
+   * percent-encoding pass that {@link Base64.Encoder} would need.
    */
   private void appendMacBase64(boolean percentEncoded) {
     ensureCapacity(3 * 44);

@@ -84,7 +84,7 @@ class UserDelegationAzuriteTest {
   }
 
   @Test
-  void delegatedUserTenantIdIsSentInKeyInfo() {
+  void keyInfoCarriesDelegatedUserTenant() {
     String tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     List<String> bodies = new CopyOnWriteArrayList<>();
     OkHttpClient recording = client.newBuilder().addInterceptor(chain -> {
