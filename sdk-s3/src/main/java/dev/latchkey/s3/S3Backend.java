@@ -44,10 +44,10 @@ import okhttp3.Response;
  *
  * <p>Object keys are percent-encoded with the SigV4 rules, so the path on the wire is the path that
  * was signed. Keys with spaces, {@code +}, {@code %} and non-ASCII characters are sent
- * percent-encoded; in keys with {@code //} or a leading slash, the slash next to an empty segment is
- * sent as {@code %2F} so no client or proxy merges it. A key with a {@code .} or {@code ..} segment (such as {@code a/../b})
- * is rejected before any request, because OkHttp resolves dot segments in URLs and would address
- * another object.
+ * percent-encoded. In keys with {@code //}, a leading or trailing slash, or a {@code .} or {@code ..}
+ * segment (such as {@code a/../b}), the slash next to that segment is sent as {@code %2F}, so that
+ * no client, proxy or server merges slashes or resolves dot segments. The keys {@code .} and {@code
+ * ..} alone are rejected before any request, because every URL parser resolves them.
  *
  * <p>Uploads: a body up to {@link Builder#chunkedUploadThreshold} is read into memory and signed
  * with its SHA-256; a longer body of known length is streamed with chunked signing ({@code
@@ -234,27 +234,17 @@ public final class S3Backend implements StorageBackend {
     }
   }
 
-  /** Rejects keys with a {@code .} or {@code ..} segment, which OkHttp would resolve into another path. */
+  /**
+   * Rejects the keys {@code .} and {@code ..}. Every URL parser, OkHttp's among them, resolves such
+   * a path segment, also when its dots are percent-encoded, so the request would address the bucket.
+   */
   private static void requireSendableKey(ObjectRef ref) {
     String key = ref.key();
-    int start = 0;
-    while (start <= key.length()) {
-      int end = key.indexOf('/', start);
-      if (end < 0) {
-        end = key.length();
-      }
-      if (isDotSegment(key, start, end)) {
-        throw new IllegalArgumentException("Invalid object key '" + ref.key() + "' in bucket '" + ref.container()
-            + "': a '.' or '..' path segment cannot be sent exactly, because the HTTP client would resolve it"
-            + " and address a different object; rename the key");
-      }
-      start = end + 1;
+    if (key.equals(".") || key.equals("..")) {
+      throw new IllegalArgumentException("Invalid object key '" + key + "' in bucket '" + ref.container()
+          + "': a key that is only '.' or '..' cannot be sent in a URL path, because the HTTP client"
+          + " would resolve it and address the bucket; rename the key");
     }
-  }
-
-  private static boolean isDotSegment(String key, int start, int end) {
-    int length = end - start;
-    return (length == 1 || length == 2) && key.charAt(start) == '.' && key.charAt(end - 1) == '.';
   }
 
   // ---- responses ----

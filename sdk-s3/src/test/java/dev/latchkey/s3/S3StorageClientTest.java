@@ -39,6 +39,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The storage client over the native S3 backend, against S3Proxy. */
 class S3StorageClientTest {
@@ -47,7 +49,7 @@ class S3StorageClientTest {
   private static final AccessPolicy POLICY = AccessPolicy.builder()
       .role(Role.builder().name("exporter")
           .rule(Rule.allow("exports").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST)
-              .resources("s3://reports/exports/**"))
+              .resources("s3://reports/exports/**", "s3://reports//exports/**"))
           .build())
       .binding(Binding.builder().id("exporter").identities("report-exporter").roles("exporter").build())
       .build();
@@ -59,7 +61,7 @@ class S3StorageClientTest {
 
   @BeforeAll
   static void start() {
-    s3 = S3ProxyServer.builder().identity("AKIDCLIENTTEST").credential(CANARY).start();
+    s3 = S3ProxyServer.builder().identity("AKIDCLIENTTEST").credential(CANARY).exactKeys(true).start();
     s3.createBucket("reports");
     keys = CredentialCache.builder(() -> AwsCredentials.of("AKIDCLIENTTEST", SecretValue.of(CANARY))).build();
     storage = StorageClient.builder()
@@ -96,6 +98,26 @@ class S3StorageClientTest {
     assertThat(keysListed).contains(ref.key());
     assertThat(read).isEqualTo(content);
     assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"exports//double", "/exports/leading", "exports/trailing/", "exports/./dot", "exports/../dot-dot",
+      "exports/a/.", "exports/a/..", "exports/sp ace+plus*star~tilde%25 100%", "exports/日本/é/😀",
+      "exports/!$&'()+,;=:@[]?#"})
+  void keyRoundTripsThroughClient(String key) {
+    ObjectRef ref = ObjectRef.of("reports", key);
+    byte[] content = ("bytes of " + key).getBytes(StandardCharsets.UTF_8);
+
+    storage.put(ref, content, "text/plain");
+    ObjectMetadata head = storage.head(ref);
+    List<String> keysListed = storage.list("reports", key).map(object -> object.key()).toList();
+    byte[] read = storage.getBytes(ref);
+    storage.delete(ref);
+
+    assertThat(head.size()).isEqualTo(content.length);
+    assertThat(keysListed).contains(key);
+    assertThat(read).isEqualTo(content);
+    assertThat(s3.objectExists("reports", key)).isFalse();
   }
 
   @Test
