@@ -4,6 +4,7 @@ import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.s3.internal.HttpDates;
 import dev.latchkey.s3.internal.S3Transport;
+import dev.latchkey.s3.internal.S3UserMetadata;
 import dev.latchkey.s3.internal.S3Uploads;
 import dev.latchkey.s3.internal.S3Xml;
 import dev.latchkey.s3.internal.UriEncoding;
@@ -18,6 +19,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageBackendFactory;
 import dev.latchkey.storage.StorageException;
@@ -144,9 +146,24 @@ public final class S3Backend implements StorageBackend {
   @Override
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener) {
     Objects.requireNonNull(body, "body");
-    URI uri = objectUri(ref, null);
-    String type = contentType == null ? "application/octet-stream" : contentType;
-    return uploads.put(ref, uri, body, type, listener);
+    return put(PutRequest.of(ref, body, contentType), listener);
+  }
+
+  /**
+   * Uploads an object with its user metadata as signed {@code x-amz-meta-NAME} headers: on the PUT,
+   * or on CreateMultipartUpload for a multipart upload. S3 stores names in lower case.
+   *
+   * @throws IllegalArgumentException before any request, if a metadata name is not an HTTP token
+   *     (ASCII letters, digits and {@code !#$%&'*+-.^_`|~}) or names and values together take more
+   *     than 2 KB (2,048 bytes), the S3 limit
+   */
+  @Override
+  public ObjectMetadata put(PutRequest request, ExchangeListener listener) {
+    Objects.requireNonNull(request, "request");
+    S3UserMetadata.check(request.ref(), request.userMetadata());
+    URI uri = objectUri(request.ref(), null);
+    String type = request.contentType() == null ? "application/octet-stream" : request.contentType();
+    return uploads.put(request.ref(), uri, request.body(), type, request.userMetadata(), listener);
   }
 
   @Override
@@ -235,8 +252,9 @@ public final class S3Backend implements StorageBackend {
   }
 
   /**
-   * Rejects the keys {@code .} and {@code ..}. Every URL parser, OkHttp's among them, resolves such
-   * a path segment, also when its dots are percent-encoded, so the request would address the bucket.
+   * Rejects the keys {@code .} and {@code ..}. URL parsers that follow RFC 3986 resolve such a path
+   * segment, and OkHttp does so also when its dots are percent-encoded, so the request would address
+   * the bucket.
    */
   private static void requireSendableKey(ObjectRef ref) {
     String key = ref.key();

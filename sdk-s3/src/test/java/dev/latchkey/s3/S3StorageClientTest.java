@@ -21,6 +21,7 @@ import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageClient;
 import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Canary;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -185,6 +187,36 @@ class S3StorageClientTest {
       assertThat(response.code()).isEqualTo(200);
       assertThat(response.body().string()).isEqualTo("shared");
     }
+  }
+
+  @Test
+  void putWithUserMetadataRoundTrips() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/tagged.csv");
+    String value = Canary.secret("s3-metadata");
+    long requestsBefore = AUDIT.events(EventType.STORAGE_REQUEST).size();
+
+    storage.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1})).contentType("text/csv")
+        .userMetadata("Owner", "billing").userMetadata("api-token", value).build());
+    ObjectMetadata head = storage.head(ref);
+
+    assertThat(head.userMetadata()).containsOnly(Map.entry("owner", "billing"), Map.entry("api-token", value));
+    assertThat(AUDIT.events(EventType.STORAGE_REQUEST)).hasSize((int) requestsBefore + 2);
+    assertThat(AUDIT.jsonLines()).noneMatch(line -> line.contains(value));
+  }
+
+  @Test
+  void invalidMetadataNameIsRejectedBeforeSending() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/bad-metadata.csv");
+    long requestsBefore = AUDIT.events(EventType.STORAGE_REQUEST).stream()
+        .filter(event -> !"NONE".equals(((StorageRequestEvent) event).method())).count();
+
+    assertThatThrownBy(() -> storage.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}))
+        .userMetadata("bad name", "x").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'bad name'");
+    assertThat(AUDIT.events(EventType.STORAGE_REQUEST).stream()
+        .filter(event -> !"NONE".equals(((StorageRequestEvent) event).method())).count()).isEqualTo(requestsBefore);
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
   }
 
   @Test

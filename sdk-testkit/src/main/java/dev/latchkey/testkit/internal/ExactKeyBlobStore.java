@@ -59,11 +59,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 public final class ExactKeyBlobStore extends ForwardingBlobStore {
 
-  /** The character in front of every encoded segment; from the Private Use Area, so no key needs it. */
+  /**
+   * The character in front of every encoded segment, U+E000 from the Private Use Area. Keys may
+   * contain it too, because decoding drops only the one at the start and the one after each {@code /}.
+   */
   public static final char MARKER = '\uE000';
 
   /**
-   * The character after every encoded key: U+0001, the lowest character a file name may contain, so
+   * The character after every encoded key: U+0001, the lowest character a Unix file name may contain, so
    * that a key sorts before the longer keys that start with it, as in S3.
    */
   public static final char END = '\u0001';
