@@ -68,8 +68,8 @@ public interface StorageClient extends AutoCloseable {
    * Uploads an object with user metadata, with the checks and guarantees of {@link #put(ObjectRef,
    * ObjectBody, String)}. The backend checks the metadata against its service's rules (see {@link
    * PutRequest}) before it sends anything. The access policy evaluates the action, resource, size
-   * and content type as for any upload, but not the metadata, and audit events contain neither metadata
-   * names nor values.
+   * and content type as for any upload, but not the metadata. Audit events never contain metadata
+   * values, and name a metadata entry only in the error message of an upload rejected for it.
    *
    * <p>The default implementation passes a request without user metadata to {@link #put(ObjectRef,
    * ObjectBody, String)} and rejects one with user metadata; the client from {@link #builder()}

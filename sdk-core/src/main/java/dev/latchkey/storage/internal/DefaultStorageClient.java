@@ -148,9 +148,9 @@ public final class DefaultStorageClient implements StorageClient {
   }
 
   /**
-   * Uploads an object. User metadata stays out of the access request, because presigned PUT URLs
-   * cannot bind it and a condition on it could be bypassed that way, and out of every audit event,
-   * because values can hold confidential data.
+   * Uploads an object. User metadata stays out of the access request, because the holder of a
+   * presigned PUT URL can send any metadata, so a condition on it could be bypassed that way. Its
+   * values stay out of every audit event, because they can hold confidential data.
    */
   @Override
   public ObjectMetadata put(PutRequest put) {
