@@ -91,6 +91,9 @@ class ManagedIdentityFaultMatrixTest {
         Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(3))), 1, Outcome.TOKEN, "",
             List.of(Duration.ofSeconds(3))),
         Arguments.of(fault(Fault.tooManyRequests(null)), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(InjectedResponse.RETRY_AT_DATE, 1, Outcome.TOKEN, "", List.of(Duration.ofSeconds(3))),
+        Arguments.of(InjectedResponse.RETRY_AT_PAST_DATE, 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(InjectedResponse.RETRY_AT_FAR_DATE, 1, Outcome.TOKEN, "", List.of(Duration.ofSeconds(5))),
         Arguments.of(fault(Fault.status(503)), 4, Outcome.RETRYABLE, "HTTP 503",
             List.of(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2))),
         Arguments.of(fault(Fault.tooManyRequests(null)), 4, Outcome.RETRYABLE, "HTTP 429",
@@ -252,6 +255,21 @@ class ManagedIdentityFaultMatrixTest {
     static final InjectedResponse CUT_OFF_JSON = new InjectedResponse("cut-off JSON", normal ->
         new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
             .body(TOKEN_BODY.substring(0, TOKEN_BODY.length() / 2)).build());
+
+    /** HTTP 503 with {@code Retry-After} as an HTTP date 3 seconds after the clock's start. */
+    static final InjectedResponse RETRY_AT_DATE = retryAt("Sun, 01 Mar 2026 10:00:03 GMT");
+
+    /** HTTP 503 with {@code Retry-After} as an HTTP date before the clock's start: the backoff stays. */
+    static final InjectedResponse RETRY_AT_PAST_DATE = retryAt("Sun, 01 Mar 2026 09:59:00 GMT");
+
+    /** HTTP 503 with {@code Retry-After} a day after the clock's start: the 5-second budget bounds it. */
+    static final InjectedResponse RETRY_AT_FAR_DATE = retryAt("Mon, 02 Mar 2026 10:00:00 GMT");
+
+    private static InjectedResponse retryAt(String httpDate) {
+      return new InjectedResponse("503 with Retry-After: " + httpDate, normal ->
+          new MockResponse.Builder().code(503).setHeader("Retry-After", httpDate)
+              .body("{\"error\":\"unavailable\"}").build());
+    }
 
     /** The token response one byte every 50 ms: each byte arrives within the read timeout. */
     static final InjectedResponse TRICKLING_TOKEN = new InjectedResponse("trickling token", normal ->
