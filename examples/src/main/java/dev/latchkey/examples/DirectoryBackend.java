@@ -10,6 +10,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageException;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
  *
  * <p>It shows the whole backend SPI in one page. A backend for a real HTTP storage API does the same
  * with requests, signs them with a {@code RequestSigner}, and reports each HTTP exchange to the
- * listener. Keys with {@code ..} segments are rejected, so no key escapes the directory.
+ * listener. Keys with {@code ..} segments are rejected, so no key escapes the directory. Files have
+ * no place for user metadata, so an upload with user metadata is rejected before anything is written.
  */
 public final class DirectoryBackend implements StorageBackend {
 
@@ -82,6 +84,22 @@ public final class DirectoryBackend implements StorageBackend {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Uploads an object without user metadata.
+   *
+   * @throws UnsupportedOperationException if the request has user metadata, which this backend does
+   *     not store; nothing is written then
+   */
+  @Override
+  public ObjectMetadata put(PutRequest request, ExchangeListener listener) {
+    if (!request.userMetadata().isEmpty()) {
+      throw new UnsupportedOperationException("DirectoryBackend stores only the bytes of an object, so the upload of '"
+          + request.ref().key() + "' with user metadata " + request.userMetadata().keySet()
+          + " was rejected; upload it without metadata, or keep the metadata in an object of its own");
+    }
+    return put(request.ref(), request.body(), request.contentType(), listener);
   }
 
   @Override

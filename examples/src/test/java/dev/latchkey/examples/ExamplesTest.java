@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +57,11 @@ class ExamplesTest {
     assertThat(output).contains("read back: region,total");
     assertThat(output).contains("denied:    Access denied");
     assertThat(output).contains("access.denied=1");
+    assertThat(output).contains("metadata:  DirectoryBackend stores only the bytes of an object")
+        .contains("user metadata [owner] was rejected");
+    Matcher directory = Pattern.compile("directory: (\\S+)").matcher(output);
+    assertThat(directory.find()).as("directory line").isTrue();
+    assertThat(Path.of(directory.group(1))).doesNotExist();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.latchkey.azure;
 import dev.latchkey.azure.internal.AzureErrors;
 import dev.latchkey.azure.internal.BlobCall;
 import dev.latchkey.azure.internal.BlobEndpoint;
+import dev.latchkey.azure.internal.BlobMetadata;
 import dev.latchkey.azure.internal.BlobListings;
 import dev.latchkey.azure.internal.BlobTransport;
 import dev.latchkey.azure.internal.BlockUpload;
@@ -33,6 +34,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageBackendFactory;
 import dev.latchkey.storage.StorageException;
@@ -200,17 +202,38 @@ public final class BlobBackend implements StorageBackend {
    */
   @Override
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener) {
-    checkRef(ref);
     Objects.requireNonNull(body, "body");
+    return put(PutRequest.of(ref, body, contentType), listener);
+  }
+
+  /**
+   * Uploads a block blob with its user metadata as {@code x-ms-meta-NAME} headers, on the Put Blob
+   * or on the Put Block List that commits the blocks. Blob Storage keeps the letter case of names;
+   * {@link #head} returns them in lower case.
+   *
+   * @throws IllegalArgumentException before any request, if a metadata name is not an ASCII C#
+   *     identifier (a letter or {@code _}, then letters, digits and {@code _}) or names and values
+   *     together take more than 8 KB (8,192 bytes), the Blob Storage limit
+   * @throws StorageException if a request fails or a stream holds a different number of bytes than
+   *     it declared; no blob is committed then
+   */
+  @Override
+  public ObjectMetadata put(PutRequest request, ExchangeListener listener) {
+    Objects.requireNonNull(request, "request");
+    ObjectRef ref = request.ref();
+    checkRef(ref);
+    BlobMetadata.check(ref, request.userMetadata());
+    BlobHeaders headers = new BlobHeaders(request.contentType(), request.userMetadata());
+    ObjectBody body = request.body();
     ExchangeListener exchanges = listenerOrNone(listener);
     long length = body.contentLength();
     if (body.isRepeatable() && length <= singlePutThreshold) {
-      return putBlob(ref, new StreamingBody(body, length), contentType, exchanges);
+      return putBlob(ref, new StreamingBody(body, length), headers, exchanges);
     }
     if (body.isRepeatable()) {
-      return putBlocks(ref, body.openStream(), length, contentType, exchanges);
+      return putBlocks(ref, body.openStream(), length, headers, exchanges);
     }
-    return putStream(ref, body.openStream(), length, contentType, exchanges);
+    return putStream(ref, body.openStream(), length, headers, exchanges);
   }
 
   @Override
@@ -286,28 +309,29 @@ public final class BlobBackend implements StorageBackend {
     return "BlobBackend[" + endpoint.base() + "]";
   }
 
-  private ObjectMetadata putBlob(ObjectRef ref, RequestBody body, String contentType, ExchangeListener listener) {
+  private ObjectMetadata putBlob(ObjectRef ref, RequestBody body, BlobHeaders blob, ExchangeListener listener) {
     List<String[]> headers = new ArrayList<>();
     headers.add(header("x-ms-blob-type", "BlockBlob"));
-    if (contentType != null) {
-      headers.add(header("Content-Type", contentType));
+    if (blob.contentType() != null) {
+      headers.add(header("Content-Type", blob.contentType()));
     }
+    blob.addMetadata(headers);
     BlobCall call = new BlobCall("PUT", blobUrl(ref, null), headers, body, "PUT " + describe(ref));
     try (Response response = transport.execute(call, listener, false)) {
-      return uploaded(ref, response, call.bodyLength(), contentType);
+      return uploaded(ref, response, call.bodyLength(), blob);
     }
   }
 
   /** Uploads a stream that may not be read twice: in one Put Blob if it fits under the threshold. */
-  private ObjectMetadata putStream(ObjectRef ref, InputStream in, long length, String contentType,
+  private ObjectMetadata putStream(ObjectRef ref, InputStream in, long length, BlobHeaders headers,
       ExchangeListener listener) {
     try (in) {
       byte[] head = in.readNBytes((int) singlePutThreshold + 1);
       if (head.length <= singlePutThreshold) {
         checkLength(ref, length, head.length);
-        return putBlob(ref, RequestBody.create(head, null), contentType, listener);
+        return putBlob(ref, RequestBody.create(head, null), headers, listener);
       }
-      return putBlocks(ref, new SequenceInputStream(new ByteArrayInputStream(head), in), length, contentType,
+      return putBlocks(ref, new SequenceInputStream(new ByteArrayInputStream(head), in), length, headers,
           listener);
     } catch (IOException e) {
       throw new StorageException("Cannot read the upload body of " + describe(ref) + ": " + e.getMessage(), 0,
@@ -315,7 +339,7 @@ public final class BlobBackend implements StorageBackend {
     }
   }
 
-  private ObjectMetadata putBlocks(ObjectRef ref, InputStream in, long length, String contentType,
+  private ObjectMetadata putBlocks(ObjectRef ref, InputStream in, long length, BlobHeaders headers,
       ExchangeListener listener) {
     BlockUpload upload = new BlockUpload();
     long total = 0;
@@ -331,7 +355,7 @@ public final class BlobBackend implements StorageBackend {
     }
     checkLength(ref, length, total);
     logger.debug("Committing {} blocks ({} bytes) to {}", upload.blockCount(), total, describe(ref));
-    return putBlockList(ref, upload, total, contentType, listener);
+    return putBlockList(ref, upload, total, headers, listener);
   }
 
   private void putBlock(ObjectRef ref, String blockId, byte[] block, ExchangeListener listener) {
@@ -341,17 +365,18 @@ public final class BlobBackend implements StorageBackend {
     transport.execute(call, listener, false).close();
   }
 
-  private ObjectMetadata putBlockList(ObjectRef ref, BlockUpload upload, long total, String contentType,
+  private ObjectMetadata putBlockList(ObjectRef ref, BlockUpload upload, long total, BlobHeaders blob,
       ExchangeListener listener) {
     List<String[]> headers = new ArrayList<>();
     headers.add(header("Content-Type", "application/xml"));
-    if (contentType != null) {
-      headers.add(header("x-ms-blob-content-type", contentType));
+    if (blob.contentType() != null) {
+      headers.add(header("x-ms-blob-content-type", blob.contentType()));
     }
+    blob.addMetadata(headers);
     BlobCall call = new BlobCall("PUT", blobUrl(ref, "comp=blocklist"), headers,
         RequestBody.create(upload.blockListXml(), null), "Put Block List " + describe(ref));
     try (Response response = transport.execute(call, listener, false)) {
-      return uploaded(ref, response, total, contentType);
+      return uploaded(ref, response, total, blob);
     }
   }
 
@@ -362,9 +387,27 @@ public final class BlobBackend implements StorageBackend {
     }
   }
 
-  private static ObjectMetadata uploaded(ObjectRef ref, Response response, long size, String contentType) {
-    return new ObjectMetadata(ref, size, response.header("ETag"), contentType,
-        parseDate(response.header("Last-Modified")), Map.of());
+  private static ObjectMetadata uploaded(ObjectRef ref, Response response, long size, BlobHeaders blob) {
+    return new ObjectMetadata(ref, size, response.header("ETag"), blob.contentType(),
+        parseDate(response.header("Last-Modified")), blob.lowerCaseMetadata());
+  }
+
+  /** The content type and user metadata of an upload, sent on Put Blob or Put Block List. */
+  private record BlobHeaders(String contentType, Map<String, String> userMetadata) {
+    void addMetadata(List<String[]> headers) {
+      userMetadata.forEach((name, value) -> headers.add(header(META_PREFIX + name, value)));
+    }
+
+    Map<String, String> lowerCaseMetadata() {
+      Map<String, String> lower = new HashMap<>();
+      userMetadata.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+      return lower;
+    }
+
+    @Override
+    public String toString() {
+      return "BlobHeaders[contentType=" + contentType + ", userMetadataNames=" + userMetadata.keySet() + "]";
+    }
   }
 
   private BlobSas presignSas(PresignRequest request) {

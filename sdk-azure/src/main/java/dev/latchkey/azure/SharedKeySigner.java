@@ -4,6 +4,7 @@ import dev.latchkey.azure.internal.HmacSha256;
 import dev.latchkey.azure.internal.HttpDates;
 import dev.latchkey.azure.internal.KeyedHmac;
 import dev.latchkey.azure.internal.ServiceVersions;
+import dev.latchkey.azure.internal.SharedKeyLayout;
 import dev.latchkey.azure.internal.SharedKeyStrings;
 import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.credentials.SharedKey;
@@ -30,7 +31,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe. The HMAC of each account key in use is prepared once and kept while
  * the key's {@link dev.latchkey.credentials.SecretValue} object is reachable, so signing does not
  * decode the key or set up HMAC again for each request. The string to sign is built in a per-thread
- * buffer.
+ * buffer. A thread that signs a second request whose header names are the same String objects
+ * (typically constants) keeps what those names decide for the string to sign. Values that are the
+ * same objects as last time are then copied as bytes rather than encoded again.
  */
 public final class SharedKeySigner implements RequestSigner<SharedKey> {
 
@@ -88,14 +91,23 @@ public final class SharedKeySigner implements RequestSigner<SharedKey> {
     Objects.requireNonNull(signingTime, "signingTime");
 
     String date = HttpDates.format(signingTime);
-    String addedVersion = hasVersionHeader(request) ? null : serviceVersion;
     SigningBuffer buffer = SigningBuffer.current();
+    HmacSha256 hmac = KeyedHmac.forBase64Key(credential.accountKey());
+    SharedKeyLayout layout = scheme == Scheme.SHARED_KEY ? SharedKeyLayout.of(buffer, request.headers()) : null;
+    if (layout != null) {
+      String addedVersion = layout.hasVersionHeader() ? null : serviceVersion;
+      layout.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
+      String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
+      List<Header> headers = layout.signedHeaders(request.headers(), dateHeader(date),
+          addedVersion == null ? null : versionHeader, new Header("Authorization", authorization));
+      return request.withHeaders(headers);
+    }
+    String addedVersion = hasVersionHeader(request) ? null : serviceVersion;
     if (scheme == Scheme.SHARED_KEY) {
       SharedKeyStrings.writeStringToSign(buffer, request, credential.accountName(), date, addedVersion);
     } else {
       SharedKeyStrings.writeLiteStringToSign(buffer, withDate(request, date, addedVersion), credential.accountName());
     }
-    HmacSha256 hmac = KeyedHmac.forBase64Key(credential.accountKey());
     String authorization = buffer.signAndFormatAuthorization(hmac, scheme.label, credential.accountName());
     return signedRequest(request, date, addedVersion, authorization);
   }

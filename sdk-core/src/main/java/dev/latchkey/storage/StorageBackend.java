@@ -12,9 +12,9 @@ import java.net.URI;
  *
  * <p>The client checks the policy against the container and key exactly as the {@link ObjectRef}
  * contains them, and passes them on unchecked. A backend must therefore address exactly that object,
- * and reject with {@link IllegalArgumentException} a name it cannot send unchanged: a {@code .} or
- * {@code ..} segment, which HTTP clients resolve, or a {@code /} in a container name, which would move
- * part of the name into the key. The S3 and Azure Blob backends do.
+ * and reject with {@link IllegalArgumentException} a name it cannot send unchanged, such as a {@code
+ * .} or {@code ..} segment that its HTTP client would resolve, or a {@code /} in a container name,
+ * which would move part of the name into the key. The S3 and Azure Blob backends do.
  *
  * <p>Implementations are thread-safe. Every method may throw {@link StorageException}; other
  * unchecked exceptions mean a bug or bad input.
@@ -42,6 +42,29 @@ public interface StorageBackend extends AutoCloseable {
    * left committed under the key by this call.
    */
   ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener);
+
+  /**
+   * Uploads an object with its user metadata, with the guarantees of {@link #put(ObjectRef,
+   * ObjectBody, String, ExchangeListener)}. A backend that stores user metadata overrides this method
+   * and checks the names, values and total size against its service's rules before it sends anything.
+   *
+   * <p>The default sends a request without user metadata to the four-argument {@code put}, and
+   * rejects one with user metadata, so a backend written before this method never drops metadata
+   * silently.
+   *
+   * @throws UnsupportedOperationException if the request has user metadata and the backend does not
+   *     store it; nothing is sent then
+   * @throws IllegalArgumentException if the backend stores user metadata but a name, a value or the
+   *     total size breaks its service's rules; nothing is sent then
+   */
+  default ObjectMetadata put(PutRequest request, ExchangeListener listener) {
+    if (!request.userMetadata().isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store user metadata, so the"
+          + " upload of '" + request.ref().key() + "' with metadata " + request.userMetadata().keySet()
+          + " was not sent; upload it without user metadata, or override put(PutRequest, ExchangeListener)");
+    }
+    return put(request.ref(), request.body(), request.contentType(), listener);
+  }
 
   /** Deletes an object. Deleting an object that does not exist succeeds, as in S3. */
   void delete(ObjectRef ref, ExchangeListener listener);

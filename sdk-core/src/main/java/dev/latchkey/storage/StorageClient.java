@@ -64,6 +64,30 @@ public interface StorageClient extends AutoCloseable {
    */
   ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType);
 
+  /**
+   * Uploads an object with user metadata, with the checks and guarantees of {@link #put(ObjectRef,
+   * ObjectBody, String)}. The backend checks the metadata against its service's rules (see {@link
+   * PutRequest}) before it sends anything. The access policy evaluates the action, resource, size
+   * and content type as for any upload, but not the metadata. Audit events never contain metadata
+   * values, and name a metadata entry only in the error message of an upload rejected for it.
+   *
+   * <p>The default implementation passes a request without user metadata to {@link #put(ObjectRef,
+   * ObjectBody, String)} and rejects one with user metadata; the client from {@link #builder()}
+   * implements it.
+   *
+   * @throws IllegalArgumentException if {@code contentType} or the metadata breaks a rule, before
+   *     anything is sent
+   * @throws UnsupportedOperationException if the backend does not store user metadata, before
+   *     anything is sent
+   */
+  default ObjectMetadata put(PutRequest request) {
+    if (!request.userMetadata().isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not upload user metadata; upload"
+          + " '" + request.ref().key() + "' without it");
+    }
+    return put(request.ref(), request.body(), request.contentType());
+  }
+
   /** Deletes an object; deleting one that does not exist succeeds. */
   void delete(ObjectRef ref);
 

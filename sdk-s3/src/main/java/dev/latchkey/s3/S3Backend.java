@@ -4,6 +4,7 @@ import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.s3.internal.HttpDates;
 import dev.latchkey.s3.internal.S3Transport;
+import dev.latchkey.s3.internal.S3UserMetadata;
 import dev.latchkey.s3.internal.S3Uploads;
 import dev.latchkey.s3.internal.S3Xml;
 import dev.latchkey.s3.internal.UriEncoding;
@@ -18,6 +19,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageBackendFactory;
 import dev.latchkey.storage.StorageException;
@@ -44,10 +46,10 @@ import okhttp3.Response;
  *
  * <p>Object keys are percent-encoded with the SigV4 rules, so the path on the wire is the path that
  * was signed. Keys with spaces, {@code +}, {@code %} and non-ASCII characters are sent
- * percent-encoded; in keys with {@code //} or a leading slash, the slash next to an empty segment is
- * sent as {@code %2F} so no client or proxy merges it. A key with a {@code .} or {@code ..} segment (such as {@code a/../b})
- * is rejected before any request, because OkHttp resolves dot segments in URLs and would address
- * another object.
+ * percent-encoded. In keys with {@code //}, a leading or trailing slash, or a {@code .} or {@code ..}
+ * segment (such as {@code a/../b}), the slash next to that segment is sent as {@code %2F}, so that
+ * no client, proxy or server merges slashes or resolves dot segments. The keys {@code .} and {@code
+ * ..} alone are rejected before any request, because every URL parser resolves them.
  *
  * <p>Uploads: a body up to {@link Builder#chunkedUploadThreshold} is read into memory and signed
  * with its SHA-256; a longer body of known length is streamed with chunked signing ({@code
@@ -144,9 +146,24 @@ public final class S3Backend implements StorageBackend {
   @Override
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener) {
     Objects.requireNonNull(body, "body");
-    URI uri = objectUri(ref, null);
-    String type = contentType == null ? "application/octet-stream" : contentType;
-    return uploads.put(ref, uri, body, type, listener);
+    return put(PutRequest.of(ref, body, contentType), listener);
+  }
+
+  /**
+   * Uploads an object with its user metadata as signed {@code x-amz-meta-NAME} headers: on the PUT,
+   * or on CreateMultipartUpload for a multipart upload. S3 stores names in lower case.
+   *
+   * @throws IllegalArgumentException before any request, if a metadata name is not an HTTP token
+   *     (ASCII letters, digits and {@code !#$%&'*+-.^_`|~}) or names and values together take more
+   *     than 2 KB (2,048 bytes), the S3 limit
+   */
+  @Override
+  public ObjectMetadata put(PutRequest request, ExchangeListener listener) {
+    Objects.requireNonNull(request, "request");
+    S3UserMetadata.check(request.ref(), request.userMetadata());
+    URI uri = objectUri(request.ref(), null);
+    String type = request.contentType() == null ? "application/octet-stream" : request.contentType();
+    return uploads.put(request.ref(), uri, request.body(), type, request.userMetadata(), listener);
   }
 
   @Override
@@ -234,27 +251,18 @@ public final class S3Backend implements StorageBackend {
     }
   }
 
-  /** Rejects keys with a {@code .} or {@code ..} segment, which OkHttp would resolve into another path. */
+  /**
+   * Rejects the keys {@code .} and {@code ..}. URL parsers that follow RFC 3986 resolve such a path
+   * segment, and OkHttp does so also when its dots are percent-encoded, so the request would address
+   * the bucket.
+   */
   private static void requireSendableKey(ObjectRef ref) {
     String key = ref.key();
-    int start = 0;
-    while (start <= key.length()) {
-      int end = key.indexOf('/', start);
-      if (end < 0) {
-        end = key.length();
-      }
-      if (isDotSegment(key, start, end)) {
-        throw new IllegalArgumentException("Invalid object key '" + ref.key() + "' in bucket '" + ref.container()
-            + "': a '.' or '..' path segment cannot be sent exactly, because the HTTP client would resolve it"
-            + " and address a different object; rename the key");
-      }
-      start = end + 1;
+    if (key.equals(".") || key.equals("..")) {
+      throw new IllegalArgumentException("Invalid object key '" + key + "' in bucket '" + ref.container()
+          + "': a key that is only '.' or '..' cannot be sent in a URL path, because the HTTP client"
+          + " would resolve it and address the bucket; rename the key");
     }
-  }
-
-  private static boolean isDotSegment(String key, int start, int end) {
-    int length = end - start;
-    return (length == 1 || length == 2) && key.charAt(start) == '.' && key.charAt(end - 1) == '.';
   }
 
   // ---- responses ----

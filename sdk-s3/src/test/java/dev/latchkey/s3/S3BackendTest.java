@@ -61,7 +61,7 @@ class S3BackendTest {
 
   @BeforeAll
   static void startServer() {
-    server = S3ProxyServer.builder().start();
+    server = S3ProxyServer.builder().exactKeys(true).start();
     server.createBucket(BUCKET);
     backend = backendBuilder().build();
   }
@@ -202,34 +202,82 @@ class S3BackendTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
-      "with space", "plus+sign", "star*", "tilde~",
-      "percent%20literal", "100%", "reserved !$&'()+,;=:@[]", "query?mark#hash", "non-ascii ሴ é 日本 😀",
-      "dots.in.name/..hidden/.config", "a/...", "back\\slash", "quote\"and<angle>"})
+      "keys/with space", "keys/plus+sign", "keys/star*", "keys/tilde~", "keys/percent%20literal", "keys/100%",
+      "keys/reserved !$&'()+,;=:@[]", "keys/query?mark#hash", "keys/non-ascii ሴ é 日本 😀",
+      "keys/dots.in.name/..hidden/.config", "keys/a/...", "keys/back\\slash", "keys/quote\"and<angle>",
+      "keys/double//slash", "keys/a///b//", "keys/trailing/", "/keys/leading", "//keys/two-leading", "/",
+      "keys/./dot", "keys/../dot-dot", "./keys/dot-first", "../keys/dot-dot-first", "keys/.", "keys/..",
+      "keys/./.././/x/", ".../keys", "keys/%2F/%2e%2e/encoded-looking"})
   void keyRoundTripsThroughS3Proxy(String key) throws IOException {
-    // Keys with an empty segment ("a//b", "/a", "a/") cannot round-trip here: S3Proxy 4.1.0 gets
-    // them exactly but its store drops empty segments (see S3ProxyServer). The tests
-    // slashKeysReachServerExactly and s3ProxyStoreDropsEmptySegments cover them instead.
-    ObjectRef ref = ObjectRef.of(BUCKET, "keys/" + key);
+    ObjectRef ref = ObjectRef.of(BUCKET, key);
     byte[] content = bytes("content of " + key);
 
     backend.put(ref, ObjectBody.ofBytes(content), "text/plain", listener);
 
-    ListPage page = backend.list(ListRequest.of(BUCKET, "keys/" + key), listener);
-    assertThat(page.objects()).extracting(ListPage.ObjectSummary::key).contains("keys/" + key);
+    ListPage page = backend.list(ListRequest.of(BUCKET, key), listener);
+    assertThat(page.objects()).extracting(ListPage.ObjectSummary::key).contains(key);
     try (ObjectContent got = backend.get(ref, null, listener)) {
       assertThat(got.stream().readAllBytes()).isEqualTo(content);
+      assertThat(got.metadata().ref()).isEqualTo(ref);
     }
-    assertThat(server.objectExists(BUCKET, "keys/" + key)).isTrue();
+    assertThat(backend.head(ref, listener).size()).isEqualTo(content.length);
+    assertThat(server.objectExists(BUCKET, key)).isTrue();
+
+    backend.delete(ref, listener);
+
+    assertThat(server.objectExists(BUCKET, key)).isFalse();
+    StorageException gone = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+        () -> backend.head(ref, listener));
+    assertThat(gone.isNotFound()).isTrue();
+  }
+
+  @Test
+  void slashAndDotVariantsStayApart() throws IOException {
+    List<String> keys = List.of("apart/a/b", "apart/a//b", "apart/a/./b", "apart/b", "apart/a/../b", "/apart/a/b",
+        "apart/a/b/");
+    for (String key : keys) {
+      backend.put(ObjectRef.of(BUCKET, key), ObjectBody.ofBytes(bytes(key)), "text/plain", listener);
+    }
+
+    ListPage all = backend.list(ListRequest.of(BUCKET, "apart/"), listener);
+    ListPage leading = backend.list(ListRequest.of(BUCKET, "/apart/"), listener);
+
+    assertThat(all.objects()).extracting(ListPage.ObjectSummary::key)
+        .containsExactly("apart/a/../b", "apart/a/./b", "apart/a//b", "apart/a/b", "apart/a/b/", "apart/b");
+    assertThat(leading.objects()).extracting(ListPage.ObjectSummary::key).containsExactly("/apart/a/b");
+    for (String key : keys) {
+      try (ObjectContent got = backend.get(ObjectRef.of(BUCKET, key), null, listener)) {
+        assertThat(got.stream().readAllBytes()).as(key).isEqualTo(bytes(key));
+      }
+    }
+  }
+
+  @Test
+  void delimiterGroupsEmptyAndDotSegments() {
+    for (String key : List.of("groups/a//b", "groups/./c", "groups/../d", "groups/e", "groups//f")) {
+      backend.put(ObjectRef.of(BUCKET, key), ObjectBody.ofBytes(bytes(key)), "text/plain", listener);
+    }
+
+    ListPage page = backend.list(new ListRequest(BUCKET, "groups/", "/", null, 100), listener);
+    ListPage nested = backend.list(new ListRequest(BUCKET, "groups/a/", "/", null, 100), listener);
+
+    assertThat(page.commonPrefixes()).containsExactly("groups/../", "groups/./", "groups//", "groups/a/");
+    assertThat(page.objects()).extracting(ListPage.ObjectSummary::key).containsExactly("groups/e");
+    assertThat(nested.commonPrefixes()).containsExactly("groups/a//");
+    assertThat(nested.objects()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"a/./b", "a/../b", "..", ".", "x/..", "./x"})
-  void dotSegmentKeyIsRejectedBeforeSending(String key) {
+  @ValueSource(strings = {".", ".."})
+  void dotKeyIsRejectedBeforeSending(String key) {
     assertThatThrownBy(() -> backend.put(ObjectRef.of(BUCKET, key), ObjectBody.ofBytes(bytes("x")), "text/plain",
         listener))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + key + "'")
         .hasMessageContaining("rename the key");
+    assertThatThrownBy(() -> backend.presign(new PresignRequest(ObjectRef.of(BUCKET, key), PresignRequest.Method.GET,
+        Duration.ofMinutes(1))))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(exchanges).isEmpty();
   }
 
@@ -302,21 +350,24 @@ class S3BackendTest {
     assertThat(server.objectExists(BUCKET, "multipart/wrong.bin")).isFalse();
   }
 
-  @Test
-  void presignedGetAndPutWork() throws IOException {
-    ObjectRef ref = ObjectRef.of(BUCKET, "presigned/file with space.txt");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"presigned/file with space.txt", "presigned/a//b", "/presigned/leading", "presigned/trailing/",
+      "presigned/../up", "presigned/./here", "presigned/plus+star*tilde~100%", "presigned/日本 é"})
+  void presignedGetAndPutWork(String key) throws IOException {
+    ObjectRef ref = ObjectRef.of(BUCKET, key);
     URI put = backend.presign(new PresignRequest(ref, PresignRequest.Method.PUT, Duration.ofMinutes(5)));
 
     Request upload = new Request.Builder().url(put.toString())
-        .put(RequestBody.create(bytes("via url"), MediaType.get("text/plain"))).build();
+        .put(RequestBody.create(bytes("via url " + key), MediaType.get("text/plain"))).build();
     try (Response response = HTTP.newCall(upload).execute()) {
       assertThat(response.code()).isEqualTo(200);
     }
     URI get = backend.presign(new PresignRequest(ref, PresignRequest.Method.GET, Duration.ofMinutes(5)));
     try (Response response = HTTP.newCall(new Request.Builder().url(get.toString()).build()).execute()) {
       assertThat(response.code()).isEqualTo(200);
-      assertThat(response.body().string()).isEqualTo("via url");
+      assertThat(response.body().string()).isEqualTo("via url " + key);
     }
+    assertThat(server.objectExists(BUCKET, key)).isTrue();
   }
 
   @Test
@@ -383,7 +434,8 @@ class S3BackendTest {
   @Test
   void slashKeysReachServerExactly() {
     List<String> storedKeys = new CopyOnWriteArrayList<>();
-    BlobStore recording = new ForwardingBlobStore(S3ProxyServer.newTransientBlobStore()) {
+    BlobStore exact = S3ProxyServer.exactKeys(S3ProxyServer.newTransientBlobStore());
+    BlobStore recording = new ForwardingBlobStore(exact) {
       @Override
       public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
         storedKeys.add(request.key());
@@ -393,42 +445,20 @@ class S3BackendTest {
     try (S3ProxyServer recordingServer = S3ProxyServer.builder().blobStore(recording).start()) {
       recordingServer.createBucket(BUCKET);
       S3Backend slashes = backendBuilder().endpoint(recordingServer.endpoint()).build();
-      List<String> keys = List.of("double//slash", "trailing/", "a///b//");
+      List<String> keys = List.of("double//slash", "trailing/", "a///b//", "/leading", "a/../b", "./c");
 
       for (String key : keys) {
         slashes.put(ObjectRef.of(BUCKET, key), ObjectBody.ofBytes(bytes(key)), "text/plain", listener);
       }
-      // S3Proxy 4.1.0 receives a key that starts with a slash exactly, but its file-system store
-      // rejects it with 400; it must not be stored under another name either.
-      StorageException leading = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
-          () -> slashes.put(ObjectRef.of(BUCKET, "/leading"), ObjectBody.ofBytes(bytes("x")), "text/plain", listener));
 
-      assertThat(storedKeys).containsExactly("double//slash", "trailing/", "a///b//", "/leading");
-      assertThat(leading.statusCode()).isEqualTo(400);
-      assertThat(recordingServer.objectExists(BUCKET, "leading")).isFalse();
+      assertThat(storedKeys).containsExactlyElementsOf(keys);
       assertThat(exchanges).extracting(Exchange::url).satisfiesExactly(
           url -> assertThat(url).endsWith("/latchkey/double%2F%2Fslash"),
           url -> assertThat(url).endsWith("/latchkey/trailing%2F"),
           url -> assertThat(url).endsWith("/latchkey/a%2F%2F%2Fb%2F%2F"),
-          url -> assertThat(url).endsWith("/latchkey/%2Fleading"));
-    }
-  }
-
-  @Test
-  void s3ProxyStoreDropsEmptySegments() throws IOException {
-    // slashKeysReachServerExactly proves that the key "a//b" reaches S3Proxy's store exactly. This
-    // test pins down what the store then does with it, so that the round-trip test gets such keys
-    // as soon as an S3Proxy upgrade keeps them: the object is listed as "a/b", and "a/b" reads it.
-    ObjectRef doubled = ObjectRef.of(BUCKET, "merged/a//b");
-
-    backend.put(doubled, ObjectBody.ofBytes(bytes("doubled")), "text/plain", listener);
-
-    ListPage page = backend.list(ListRequest.of(BUCKET, "merged/"), listener);
-    assertThat(page.objects()).extracting(ListPage.ObjectSummary::key)
-        .as("S3Proxy keeps empty segments now; add a//b to keyRoundTripsThroughS3Proxy")
-        .containsExactly("merged/a/b");
-    try (ObjectContent merged = backend.get(ObjectRef.of(BUCKET, "merged/a/b"), null, listener)) {
-      assertThat(merged.stream().readAllBytes()).isEqualTo(bytes("doubled"));
+          url -> assertThat(url).endsWith("/latchkey/%2Fleading"),
+          url -> assertThat(url).endsWith("/latchkey/a%2F..%2Fb"),
+          url -> assertThat(url).endsWith("/latchkey/.%2Fc"));
     }
   }
 

@@ -21,6 +21,7 @@ import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageClient;
 import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Canary;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The storage client over the native S3 backend, against S3Proxy. */
 class S3StorageClientTest {
@@ -47,7 +51,7 @@ class S3StorageClientTest {
   private static final AccessPolicy POLICY = AccessPolicy.builder()
       .role(Role.builder().name("exporter")
           .rule(Rule.allow("exports").actions(Action.READ, Action.WRITE, Action.DELETE, Action.LIST)
-              .resources("s3://reports/exports/**"))
+              .resources("s3://reports/exports/**", "s3://reports//exports/**"))
           .build())
       .binding(Binding.builder().id("exporter").identities("report-exporter").roles("exporter").build())
       .build();
@@ -59,7 +63,7 @@ class S3StorageClientTest {
 
   @BeforeAll
   static void start() {
-    s3 = S3ProxyServer.builder().identity("AKIDCLIENTTEST").credential(CANARY).start();
+    s3 = S3ProxyServer.builder().identity("AKIDCLIENTTEST").credential(CANARY).exactKeys(true).start();
     s3.createBucket("reports");
     keys = CredentialCache.builder(() -> AwsCredentials.of("AKIDCLIENTTEST", SecretValue.of(CANARY))).build();
     storage = StorageClient.builder()
@@ -96,6 +100,26 @@ class S3StorageClientTest {
     assertThat(keysListed).contains(ref.key());
     assertThat(read).isEqualTo(content);
     assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"exports//double", "/exports/leading", "exports/trailing/", "exports/./dot", "exports/../dot-dot",
+      "exports/a/.", "exports/a/..", "exports/sp ace+plus*star~tilde%25 100%", "exports/日本/é/😀",
+      "exports/!$&'()+,;=:@[]?#"})
+  void keyRoundTripsThroughClient(String key) {
+    ObjectRef ref = ObjectRef.of("reports", key);
+    byte[] content = ("bytes of " + key).getBytes(StandardCharsets.UTF_8);
+
+    storage.put(ref, content, "text/plain");
+    ObjectMetadata head = storage.head(ref);
+    List<String> keysListed = storage.list("reports", key).map(object -> object.key()).toList();
+    byte[] read = storage.getBytes(ref);
+    storage.delete(ref);
+
+    assertThat(head.size()).isEqualTo(content.length);
+    assertThat(keysListed).contains(key);
+    assertThat(read).isEqualTo(content);
+    assertThat(s3.objectExists("reports", key)).isFalse();
   }
 
   @Test
@@ -163,6 +187,36 @@ class S3StorageClientTest {
       assertThat(response.code()).isEqualTo(200);
       assertThat(response.body().string()).isEqualTo("shared");
     }
+  }
+
+  @Test
+  void putWithUserMetadataRoundTrips() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/tagged.csv");
+    String value = Canary.secret("s3-metadata");
+    long requestsBefore = AUDIT.events(EventType.STORAGE_REQUEST).size();
+
+    storage.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1})).contentType("text/csv")
+        .userMetadata("Owner", "billing").userMetadata("api-token", value).build());
+    ObjectMetadata head = storage.head(ref);
+
+    assertThat(head.userMetadata()).containsOnly(Map.entry("owner", "billing"), Map.entry("api-token", value));
+    assertThat(AUDIT.events(EventType.STORAGE_REQUEST)).hasSize((int) requestsBefore + 2);
+    assertThat(AUDIT.jsonLines()).noneMatch(line -> line.contains(value));
+  }
+
+  @Test
+  void invalidMetadataNameIsRejectedBeforeSending() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/bad-metadata.csv");
+    long requestsBefore = AUDIT.events(EventType.STORAGE_REQUEST).stream()
+        .filter(event -> !"NONE".equals(((StorageRequestEvent) event).method())).count();
+
+    assertThatThrownBy(() -> storage.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}))
+        .userMetadata("bad name", "x").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'bad name'");
+    assertThat(AUDIT.events(EventType.STORAGE_REQUEST).stream()
+        .filter(event -> !"NONE".equals(((StorageRequestEvent) event).method())).count()).isEqualTo(requestsBefore);
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
   }
 
   @Test

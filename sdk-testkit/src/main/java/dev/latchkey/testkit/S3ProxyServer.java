@@ -1,5 +1,6 @@
 package dev.latchkey.testkit;
 
+import dev.latchkey.testkit.internal.ExactKeyBlobStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,17 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe once started. {@link #close()} stops the server and drops every stored object.
  *
- * <p>NOTE: S3Proxy 4.1.0 does not keep every key that S3 accepts, and no option of this class
- * changes that. Its embedded Jetty 12.1.12 and its request handler pass a key with {@code //} or a
- * leading slash to the store exactly, whether the request path carries the slashes raw or as
- * {@code %2F}. Both stores that work without a remote service, {@code transient} (this class's
- * default, on a Jimfs 1.3.2 in-memory file system) and {@code filesystem}, map a key to a file
- * with {@code Path.resolve(key).normalize()} in {@code AbstractNio2BlobStore}. That path drops
- * empty segments and resolves {@code .} and {@code ..}, so {@code a//b}, {@code a/./b} and {@code
- * a/b} are one object, listed as {@code a/b}. A key with a leading slash resolves outside the
- * bucket and is rejected with 400. A key that ends with {@code /} is stored as an empty directory
- * marker, so the put succeeds and a get of that key returns no bytes. Test such keys against a real
- * S3 bucket.
+ * <p>Keys: S3Proxy 4.1.0's embedded Jetty 12.1.12 and its request handler pass every key to the
+ * store exactly, whether the request path carries a slash raw or as {@code %2F}. Its only stores that
+ * work without a remote service, {@code transient} (this class's default, on a Jimfs 1.3.2 in-memory
+ * file system) and {@code filesystem}, map a key to a file with {@code Path.resolve(key).normalize()}
+ * in {@code AbstractNio2BlobStore}. That drops empty segments and resolves {@code .} and {@code ..},
+ * so {@code a//b}, {@code a/./b} and {@code a/b} are one object, listed as {@code a/b}; a key with a
+ * leading slash is rejected with 400; and a key that ends with {@code /} becomes an empty directory
+ * marker whose get returns no bytes. {@link Builder#exactKeys(boolean)} stores every key exactly,
+ * in the same in-memory store, as Amazon S3 does.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
@@ -75,6 +74,16 @@ public final class S3ProxyServer implements AutoCloseable {
     return BlobStores.create("transient", new Properties());
   }
 
+  /**
+   * Returns a view of {@code store} that keeps every object key exactly, as {@link
+   * Builder#exactKeys(boolean)} does, for a {@link BlobStoreLocator} to return. Objects written to
+   * {@code store} directly, not through the view, are listed by the view under their stored names.
+   */
+  public static BlobStore exactKeys(BlobStore store) {
+    Objects.requireNonNull(store, "store");
+    return store instanceof ExactKeyBlobStore ? store : new ExactKeyBlobStore(store);
+  }
+
   /** Returns the base URI, {@code http://127.0.0.1:PORT}, for path-style requests. */
   public URI endpoint() {
     return endpoint;
@@ -94,7 +103,10 @@ public final class S3ProxyServer implements AutoCloseable {
     return credential;
   }
 
-  /** Returns the in-memory store behind the server, to inspect or seed objects directly. */
+  /**
+   * Returns the in-memory store behind the server, to inspect or seed objects directly. With {@link
+   * Builder#exactKeys(boolean)} it takes and returns keys exactly as S3 clients send them.
+   */
   public BlobStore blobStore() {
     return blobStore;
   }
@@ -134,8 +146,22 @@ public final class S3ProxyServer implements AutoCloseable {
     private BlobStoreLocator blobStoreLocator;
     private BlobStore blobStore;
     private String virtualHost;
+    private boolean exactKeys;
 
     private Builder() {}
+
+    /**
+     * Sets whether the store keeps every object key exactly; default {@code false}, which keeps
+     * S3Proxy's own mapping of keys to file paths (see the class documentation). With {@code true},
+     * keys with {@code //}, a leading or trailing slash, or {@code .} and {@code ..} segments are
+     * stored, listed and read as sent. Objects stay in memory either way. A {@link
+     * #blobStoreLocator} must return a store wrapped by {@link S3ProxyServer#exactKeys(BlobStore)}
+     * itself, because this option wraps only the {@link #blobStore} of the builder.
+     */
+    public Builder exactKeys(boolean exact) {
+      this.exactKeys = exact;
+      return this;
+    }
 
     /**
      * Sets the host name under which S3Proxy also accepts virtual-hosted requests ({@code
@@ -209,6 +235,9 @@ public final class S3ProxyServer implements AutoCloseable {
     public S3ProxyServer start() {
       if (blobStore == null) {
         blobStore = newTransientBlobStore();
+      }
+      if (exactKeys) {
+        blobStore = S3ProxyServer.exactKeys(blobStore);
       }
       S3Proxy proxy = buildProxy();
       if (blobStoreLocator != null) {

@@ -28,13 +28,13 @@ public final class SharedKeyStrings {
   /** The first service version that signs a zero Content-Length as an empty line. */
   static final String EMPTY_ZERO_LENGTH_VERSION = "2015-02-21";
 
-  private static final String[] STANDARD_HEADERS = {
+  static final String[] STANDARD_HEADERS = {
     "Content-Encoding", "Content-Language", "Content-Length", "Content-MD5", "Content-Type", "Date",
     "If-Modified-Since", "If-Match", "If-None-Match", "If-Unmodified-Since", "Range"
   };
   private static final int CONTENT_ENCODING = 0;
   private static final int CONTENT_LANGUAGE = 1;
-  private static final int CONTENT_LENGTH = 2;
+  static final int CONTENT_LENGTH = 2;
   private static final int CONTENT_MD5 = 3;
   private static final int CONTENT_TYPE = 4;
   private static final int DATE = 5;
@@ -168,7 +168,7 @@ public final class SharedKeyStrings {
    * Returns the index of a standard header in {@link #STANDARD_HEADERS}, or -1. Only the names of
    * the same length are compared, and only Content-Encoding and Content-Language share one.
    */
-  private static int standardSlot(String name) {
+  static int standardSlot(String name) {
     int slot = switch (name.length()) {
       case 4 -> DATE;
       case 5 -> RANGE;
@@ -193,7 +193,7 @@ public final class SharedKeyStrings {
    * Returns {@code name.toLowerCase(Locale.ROOT).trim()}, without a copy when the name has no
    * upper-case letter, no character outside ASCII and no space or control character at either end.
    */
-  private static String lowerCaseTrimmed(String name) {
+  static String lowerCaseTrimmed(String name) {
     int last = name.length() - 1;
     if (name.charAt(0) <= ' ' || name.charAt(last) <= ' ') {
       return name.toLowerCase(Locale.ROOT).trim();
@@ -208,7 +208,7 @@ public final class SharedKeyStrings {
   }
 
   /** Returns whether a header name starts with {@code x-ms-} in any case (header names are ASCII). */
-  private static boolean isMsHeader(String name) {
+  static boolean isMsHeader(String name) {
     return name.length() >= 5 && (name.charAt(0) | 0x20) == 'x' && name.charAt(1) == '-'
         && (name.charAt(2) | 0x20) == 'm' && (name.charAt(3) | 0x20) == 's' && name.charAt(4) == '-';
   }
@@ -235,8 +235,13 @@ public final class SharedKeyStrings {
     }
   }
 
-  private static void writeCanonicalizedResource(SigningBuffer buffer, String accountName, URI uri) {
+  static void writeCanonicalizedResource(SigningBuffer buffer, String accountName, URI uri) {
     buffer.append('/').append(accountName).append(pathOf(uri));
+    writeCanonicalizedQuery(buffer, uri);
+  }
+
+  /** Writes one line per query parameter of {@code uri}, the end of the canonicalized resource. */
+  static void writeCanonicalizedQuery(SigningBuffer buffer, URI uri) {
     String query = uri.getRawQuery();
     if (query == null || query.isEmpty()) {
       return;
@@ -253,7 +258,7 @@ public final class SharedKeyStrings {
     }
   }
 
-  private static String pathOf(URI uri) {
+  static String pathOf(URI uri) {
     String path = uri.getRawPath();
     return path == null || path.isEmpty() ? "/" : path;
   }

@@ -1,9 +1,11 @@
 package dev.latchkey.azure.internal;
 
+import dev.latchkey.signing.SignableRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Per-thread scratch space for Shared Key and SAS signing: the string to sign as UTF-8 bytes, the
@@ -26,18 +28,20 @@ public final class SigningBuffer {
   private static final long YEAR_10000 = 253_402_300_800L;
 
   private static final int TIME_CACHE_SLOTS = 4;
+  private static final int SHARED_KEY_LAYOUTS = 4;
   static final int ISO_TIME_BYTES = 20;
   /** The length of an ISO time with both colons percent-encoded as {@code %3A}. */
   private static final int ENCODED_ISO_TIME_BYTES = ISO_TIME_BYTES + 4;
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BASE64_DIGITS =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] bytes = new byte[1024];
   private int length;
   private final byte[] mac = new byte[HmacSha256.MAC_BYTES];
-  private final byte[] base64 = new byte[44];
-  /** The length of the Base64 signature that {@link #appendSignature} appends next, or -1 for none. */
-  private int signatureLength = -1;
+  /** Whether {@link #mac} contains a signature that {@link #appendSignature} has yet to append. */
+  private boolean hasSignature;
 
   /**
    * The last times {@link #appendIsoTime} formatted, plain and query-encoded, replaced in turn: a
@@ -54,6 +58,24 @@ public final class SigningBuffer {
 
   private String[] headerSlots = new String[0];
 
+  /**
+   * The bytes of {@code scheme account:} of the last {@link #signAndFormatAuthorization}, kept with
+   * the scheme and account objects they were encoded from.
+   */
+  private byte[] authorizationPrefix;
+  private String authorizationScheme;
+  private String authorizationAccount;
+
+  /**
+   * The layouts of the last Shared Key requests this thread signed with different header names,
+   * created on first use and replaced in turn, so that a thread that alternates between a few kinds
+   * of request keeps one layout for each.
+   */
+  private final SharedKeyLayout[] sharedKeyLayouts = new SharedKeyLayout[SHARED_KEY_LAYOUTS];
+  private int nextSharedKeyLayout;
+  /** The header names of the last request that matched no layout. */
+  private final HeaderNames unmatchedNames = new HeaderNames();
+
   private SigningBuffer() {
     Arrays.fill(formattedSeconds, Long.MIN_VALUE);
   }
@@ -68,7 +90,7 @@ public final class SigningBuffer {
   /** Empties the buffer, and shrinks it if one large request made it grow. */
   public void clear() {
     length = 0;
-    signatureLength = -1;
+    hasSignature = false;
     if (bytes.length > RETAINED_CAPACITY) {
       bytes = new byte[1024];
     }
@@ -86,6 +108,33 @@ public final class SigningBuffer {
       Arrays.fill(headerSlots, null);
     }
     return headerSlots;
+  }
+
+  /**
+   * Returns this thread's layout for {@code headers}. If none matches and the names are the objects
+   * of the last request that found none, builds one in place of the oldest. Otherwise records the
+   * names and returns null, because names built anew for each request never come back, and building
+   * a layout costs more than writing the general form once.
+   */
+  SharedKeyLayout sharedKeyLayout(List<SignableRequest.Header> headers) {
+    SharedKeyLayout[] layouts = sharedKeyLayouts;
+    for (SharedKeyLayout layout : layouts) {
+      if (layout != null && layout.matches(headers)) {
+        return layout;
+      }
+    }
+    if (!unmatchedNames.matches(headers)) {
+      unmatchedNames.record(headers);
+      return null;
+    }
+    unmatchedNames.clear();
+    int slot = nextSharedKeyLayout;
+    nextSharedKeyLayout = (slot + 1) % layouts.length;
+    if (layouts[slot] == null) {
+      layouts[slot] = new SharedKeyLayout();
+    }
+    layouts[slot].build(headers);
+    return layouts[slot];
   }
 
   public int length() {
@@ -156,6 +205,31 @@ public final class SigningBuffer {
     bytes[nameEnd] = ':';
     bytes[valueEnd] = '\n';
     length = valueEnd + 1;
+    return this;
+  }
+
+  /**
+   * Appends {@code text}, trimmed when {@code trim} is set, as UTF-8. When {@code text} is the object
+   * that {@code memo} encoded last, its bytes are copied instead; otherwise {@code memo} keeps the new
+   * bytes, unless there are more than {@link EncodedText#MAX_KEPT_BYTES}.
+   */
+  SigningBuffer appendRemembered(String text, EncodedText memo, boolean trim) {
+    if (text == memo.text) {
+      return append(memo.bytes, 0, memo.length);
+    }
+    int start = length;
+    append(trim ? text.trim() : text);
+    int encodedLength = length - start;
+    if (encodedLength > EncodedText.MAX_KEPT_BYTES) {
+      memo.clear();
+      return this;
+    }
+    if (memo.bytes.length < encodedLength) {
+      memo.bytes = new byte[Math.max(encodedLength, 2 * memo.bytes.length)];
+    }
+    System.arraycopy(bytes, start, memo.bytes, 0, encodedLength);
+    memo.length = encodedLength;
+    memo.text = text;
     return this;
   }
 
@@ -360,16 +434,15 @@ public final class SigningBuffer {
     text[offset + 1] = (byte) ('0' + twoDigitValue % 10);
   }
 
-  /** Computes the HMAC-SHA256 of the contents into {@link #base64} and returns the Base64 length. */
-  int computeBase64Mac(HmacSha256 hmac) {
+  /** Computes the HMAC-SHA256 of the contents into {@link #mac}. */
+  private void computeMac(HmacSha256 hmac) {
     hmac.sign(bytes, 0, length, mac);
-    return Base64.getEncoder().encode(mac, base64);
   }
 
   /** Computes the HMAC-SHA256 of the contents and returns it in Base64; the contents stay. */
   public String signBase64(HmacSha256 hmac) {
-    int base64Length = computeBase64Mac(hmac);
-    return new String(base64, 0, base64Length, StandardCharsets.ISO_8859_1);
+    computeMac(hmac);
+    return Base64.getEncoder().encodeToString(mac);
   }
 
   /**
@@ -377,12 +450,17 @@ public final class SigningBuffer {
    * Authorization} header value, {@code scheme account:signature}, and returns it.
    */
   public String signAndFormatAuthorization(HmacSha256 hmac, String scheme, String accountName) {
-    int base64Length = computeBase64Mac(hmac);
+    computeMac(hmac);
     length = 0;
-    append(scheme).append(' ').append(accountName).append(':');
-    ensureCapacity(base64Length);
-    System.arraycopy(base64, 0, bytes, length, base64Length);
-    length += base64Length;
+    if (scheme == authorizationScheme && accountName == authorizationAccount) {
+      append(authorizationPrefix, 0, authorizationPrefix.length);
+    } else {
+      append(scheme).append(' ').append(accountName).append(':');
+      authorizationPrefix = toByteArray();
+      authorizationScheme = scheme;
+      authorizationAccount = accountName;
+    }
+    appendMacBase64(false);
     return toString();
   }
 
@@ -391,31 +469,65 @@ public final class SigningBuffer {
    * #appendSignature} appends it. Lets one buffer hold the string to sign and then the query.
    */
   public void signAndClear(HmacSha256 hmac) {
-    signatureLength = computeBase64Mac(hmac);
+    computeMac(hmac);
+    hasSignature = true;
     length = 0;
   }
 
   /** Appends the Base64 signature of the last {@link #signAndClear}, percent-encoded. */
   public SigningBuffer appendSignature() {
-    if (signatureLength < 0) {
+    if (!hasSignature) {
       throw new IllegalStateException("No signature to append: call signAndClear first");
     }
-    ensureCapacity(3 * signatureLength);
+    appendMacBase64(true);
+    hasSignature = false;
+    return this;
+  }
+
+  /**
+   * Appends {@link #mac} in standard Base64 with padding (RFC 4648, section 4), with {@code +}, {@code
+   * /} and {@code =} as {@code %2B}, {@code %2F} and {@code %3D} when {@code percentEncoded}. Written
+   * by hand so the signature goes straight into the buffer, without the array and the second
+   * percent-encoding pass that {@link Base64.Encoder} would need.
+   */
+  private void appendMacBase64(boolean percentEncoded) {
+    ensureCapacity(3 * 44);
+    byte[] source = mac;
     byte[] target = bytes;
     int position = length;
-    for (int i = 0; i < signatureLength; i++) {
-      int b = base64[i];
-      if (PercentCoding.isUnreserved(b)) {
-        target[position++] = (byte) b;
-      } else {
-        target[position++] = '%';
-        target[position++] = HEX[b >> 4];
-        target[position++] = HEX[b & 0xF];
-      }
+    int i = 0;
+    // 32 bytes: ten groups of three bytes, then two bytes and one padding character.
+    for (; i + 3 <= source.length; i += 3) {
+      int group = (source[i] & 0xFF) << 16 | (source[i + 1] & 0xFF) << 8 | (source[i + 2] & 0xFF);
+      position = putBase64Digit(target, position, group >>> 18, percentEncoded);
+      position = putBase64Digit(target, position, (group >>> 12) & 0x3F, percentEncoded);
+      position = putBase64Digit(target, position, (group >>> 6) & 0x3F, percentEncoded);
+      position = putBase64Digit(target, position, group & 0x3F, percentEncoded);
+    }
+    int group = (source[i] & 0xFF) << 16 | (source[i + 1] & 0xFF) << 8;
+    position = putBase64Digit(target, position, group >>> 18, percentEncoded);
+    position = putBase64Digit(target, position, (group >>> 12) & 0x3F, percentEncoded);
+    position = putBase64Digit(target, position, (group >>> 6) & 0x3F, percentEncoded);
+    if (percentEncoded) {
+      target[position++] = '%';
+      target[position++] = '3';
+      target[position++] = 'D';
+    } else {
+      target[position++] = '=';
     }
     length = position;
-    signatureLength = -1;
-    return this;
+  }
+
+  private static int putBase64Digit(byte[] target, int position, int digit, boolean percentEncoded) {
+    byte c = BASE64_DIGITS[digit];
+    if (percentEncoded && digit >= 62) {
+      target[position] = '%';
+      target[position + 1] = '2';
+      target[position + 2] = (byte) (digit == 62 ? 'B' : 'F');
+      return position + 3;
+    }
+    target[position] = c;
+    return position + 1;
   }
 
   /**
@@ -426,9 +538,8 @@ public final class SigningBuffer {
     String text = toString();
     Arrays.fill(bytes, 0, length, (byte) 0);
     Arrays.fill(mac, (byte) 0);
-    Arrays.fill(base64, (byte) 0);
     length = 0;
-    signatureLength = -1;
+    hasSignature = false;
     return text;
   }
 
@@ -446,6 +557,62 @@ public final class SigningBuffer {
   private void ensureCapacity(int extra) {
     if (length + extra > bytes.length) {
       bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
+    }
+  }
+
+  /** The header names of one request, compared by identity. */
+  static final class HeaderNames {
+    private String[] names = new String[16];
+    /** The number of names, or -1 when none are recorded. */
+    private int count = -1;
+
+    boolean matches(List<SignableRequest.Header> headers) {
+      int size = headers.size();
+      if (size != count) {
+        return false;
+      }
+      String[] known = names;
+      for (int i = 0; i < size; i++) {
+        if (headers.get(i).name() != known[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void record(List<SignableRequest.Header> headers) {
+      int size = headers.size();
+      if (names.length < size) {
+        names = new String[Math.max(size, 2 * names.length)];
+      }
+      for (int i = 0; i < size; i++) {
+        names[i] = headers.get(i).name();
+      }
+      Arrays.fill(names, size, names.length, null);
+      count = size;
+    }
+
+    void clear() {
+      Arrays.fill(names, null);
+      count = -1;
+    }
+  }
+
+  /**
+   * The UTF-8 form of the last text appended through {@link #appendRemembered}, with that text
+   * object, so that appending the same object again copies bytes instead of encoding characters.
+   */
+  static final class EncodedText {
+    /** Texts longer than this many UTF-8 bytes are not kept. */
+    static final int MAX_KEPT_BYTES = 256;
+
+    private String text;
+    private byte[] bytes = new byte[32];
+    private int length;
+
+    void clear() {
+      text = null;
+      length = 0;
     }
   }
 

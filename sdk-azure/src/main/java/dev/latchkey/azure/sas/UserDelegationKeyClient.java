@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * https://storage.azure.com/.default}.
  *
  * <p>The key is requested no longer than the token lives, so a SAS signed with it never outlives
- * the token it derives from. Requests go only over HTTPS, because they carry the bearer token.
+ * the token it derives from. With {@link Builder#delegatedUserTenantId} set, the request body names
+ * the tenant of the end user ({@code DelegatedUserTid}), for a user delegation SAS that a user of
+ * another tenant presents ({@code skdutid}, service version 2025-07-05 and later). Requests go only over HTTPS, because they carry the bearer token.
  * Thread-safe; the shared {@link OkHttpClient} is not closed by this class.
  */
 public final class UserDelegationKeyClient {
@@ -48,12 +50,14 @@ public final class UserDelegationKeyClient {
   private final OkHttpClient httpClient;
   private final String serviceVersion;
   private final InstantSource clock;
+  private final String delegatedUserTenantId;
 
   private UserDelegationKeyClient(Builder builder) {
     this.endpoint = builder.endpoint;
     this.httpClient = builder.httpClient;
     this.serviceVersion = builder.serviceVersion;
     this.clock = builder.clock;
+    this.delegatedUserTenantId = builder.delegatedUserTenantId;
   }
 
   public static Builder builder() {
@@ -150,9 +154,12 @@ public final class UserDelegationKeyClient {
     }
   }
 
-  private static String keyInfo(Instant start, Instant expiry) {
+  /** Returns the {@code KeyInfo} request body; the tenant id is a checked GUID, so it needs no escaping. */
+  String keyInfo(Instant start, Instant expiry) {
+    String tenant = delegatedUserTenantId == null ? ""
+        : "<DelegatedUserTid>" + delegatedUserTenantId + "</DelegatedUserTid>";
     return "<?xml version=\"1.0\" encoding=\"utf-8\"?><KeyInfo><Start>" + SasTimes.format(start)
-        + "</Start><Expiry>" + SasTimes.format(expiry) + "</Expiry></KeyInfo>";
+        + "</Start><Expiry>" + SasTimes.format(expiry) + "</Expiry>" + tenant + "</KeyInfo>";
   }
 
   @Override
@@ -166,6 +173,7 @@ public final class UserDelegationKeyClient {
     private OkHttpClient httpClient;
     private String serviceVersion = SasGrant.DEFAULT_VERSION;
     private InstantSource clock = InstantSource.system();
+    private String delegatedUserTenantId;
 
     private Builder() {}
 
@@ -206,13 +214,31 @@ public final class UserDelegationKeyClient {
     }
 
     /**
+     * Sets the Microsoft Entra tenant of the end user who will present a SAS signed with the keys,
+     * sent as {@code DelegatedUserTid} in the request body. Set it only when that user belongs to
+     * another tenant than the storage account, and sign the SAS with the same tenant id ({@link
+     * BlobSas.Builder#delegatedUserTenantId}). Needs service version 2025-07-05 or later.
+     *
+     * @throws IllegalArgumentException if it is not a GUID
+     */
+    public Builder delegatedUserTenantId(String tenantId) {
+      this.delegatedUserTenantId = Guids.check("delegatedUserTenantId", tenantId);
+      return this;
+    }
+
+    /**
      * Builds the client.
      *
-     * @throws IllegalStateException if the endpoint or the HTTP client is missing
+     * @throws IllegalStateException if the endpoint or the HTTP client is missing, or if a delegated
+     *     user tenant id is set with a service version before 2025-07-05
      */
     public UserDelegationKeyClient build() {
       if (endpoint == null || httpClient == null) {
         throw new IllegalStateException("A user delegation key client needs endpoint(...) and httpClient(...)");
+      }
+      if (delegatedUserTenantId != null && serviceVersion.compareTo(BlobSas.V2025_07_05) < 0) {
+        throw new IllegalStateException("Invalid service version " + serviceVersion
+            + " with a delegated user tenant id: use " + BlobSas.V2025_07_05 + " or later");
       }
       return new UserDelegationKeyClient(this);
     }

@@ -17,12 +17,16 @@ import dev.latchkey.policy.Action;
 import dev.latchkey.policy.Binding;
 import dev.latchkey.policy.Role;
 import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageClient;
 import dev.latchkey.testkit.AzuriteServer;
+import dev.latchkey.testkit.Canary;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +82,36 @@ class BlobStorageClientTest {
 
       assertThat(storage.getBytes(ref)).isEqualTo(content);
     }
+  }
+
+  @Test
+  void clientPutsUserMetadataWithoutAuditingIt() {
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    ObjectRef ref = ObjectRef.of(CONTAINER, "tagged.csv");
+    String value = Canary.secret("blob-metadata");
+
+    try (CredentialCache<SharedKey> keys = CredentialCache.builder(() -> AzuriteFixture.key(azurite)).build();
+        StorageClient storage = StorageClient.builder()
+            .identity(WorkloadIdentity.of("app"))
+            .policy(readWrite())
+            .backend(BlobBackend.factory())
+            .endpoint(azurite.blobEndpoint())
+            .credentials(keys)
+            .httpClient(client)
+            .auditSink(audit)
+            .build()) {
+      storage.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1})).contentType("text/csv")
+          .userMetadata("Owner", "billing").userMetadata("ApiToken", value).build());
+
+      assertThat(storage.head(ref).userMetadata())
+          .containsOnly(Map.entry("owner", "billing"), Map.entry("apitoken", value));
+      assertThatThrownBy(() -> storage.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {2}))
+          .userMetadata("not-an-identifier", "x").build()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'not-an-identifier'");
+    }
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).hasSize(3);
+    assertThat(audit.jsonLines()).noneMatch(line -> line.contains(Canary.MARKER));
   }
 
   @Test

@@ -21,9 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okio.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +81,27 @@ class UserDelegationAzuriteTest {
     assertThat(key.signedExpiry()).isBeforeOrEqualTo(now.plusSeconds(600));
     assertThat(key.signedObjectId()).isNotBlank();
     assertThat(key.toString()).doesNotContain(key.value().reveal());
+  }
+
+  @Test
+  void keyInfoCarriesDelegatedUserTenant() {
+    String tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    OkHttpClient recording = client.newBuilder().addInterceptor(chain -> {
+      Buffer body = new Buffer();
+      chain.request().body().writeTo(body);
+      bodies.add(body.readUtf8());
+      return chain.proceed(chain.request());
+    }).build();
+    UserDelegationKeyClient keys = UserDelegationKeyClient.builder().endpoint(azurite.blobEndpoint())
+        .httpClient(recording).delegatedUserTenantId(tenant).build();
+    Instant now = Instant.now();
+
+    UserDelegationKey key = keys.fetch(token, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofMinutes(30)));
+
+    assertThat(bodies).hasSize(1);
+    assertThat(bodies.get(0)).contains("</Expiry><DelegatedUserTid>" + tenant + "</DelegatedUserTid></KeyInfo>");
+    assertThat(key.signedObjectId()).isNotBlank();
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.RetryPolicy;
 import dev.latchkey.storage.RetrySleeper;
 import dev.latchkey.storage.StorageBackend;
@@ -143,11 +144,24 @@ public final class DefaultStorageClient implements StorageClient {
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType) {
     ensureOpen();
     Objects.requireNonNull(body, "body");
-    HeaderValues.checkNotSecret("contentType", contentType);
-    Operation operation = Operation.object(Action.WRITE, resourceOf(ref), body.isRepeatable());
+    return put(PutRequest.of(ref, body, contentType));
+  }
+
+  /**
+   * Uploads an object. User metadata stays out of the access request, because the holder of a
+   * presigned PUT URL can send any metadata, so a condition on it could be bypassed that way. Its
+   * values stay out of every audit event, because they can hold confidential data.
+   */
+  @Override
+  public ObjectMetadata put(PutRequest put) {
+    ensureOpen();
+    Objects.requireNonNull(put, "request");
+    HeaderValues.checkNotSecret("contentType", put.contentType());
+    ObjectBody body = put.body();
+    Operation operation = Operation.object(Action.WRITE, resourceOf(put.ref()), body.isRepeatable());
     AccessRequest.Builder request = request(operation).size(Math.max(body.contentLength(), 0))
-        .contentType(contentType == null ? "" : contentType);
-    return execute(operation, request, listener -> backend.put(ref, body, contentType, listener));
+        .contentType(put.contentType() == null ? "" : put.contentType());
+    return execute(operation, request, listener -> backend.put(put, listener));
   }
 
   @Override

@@ -20,6 +20,7 @@ import dev.latchkey.storage.ListRequest;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.RetryPolicy;
 import dev.latchkey.storage.StorageException;
 import java.io.ByteArrayInputStream;
@@ -300,6 +301,8 @@ class DefaultStorageClientTest {
     operations.put("getToFile", () -> client.getToFile(ref, Path.of("unused.bin")));
     operations.put("put bytes", () -> client.put(ref, new byte[] {2}, "text/plain"));
     operations.put("put body", () -> client.put(ref, ObjectBody.ofBytes(new byte[] {2}), "text/plain"));
+    operations.put("put request", () -> client.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {2}))
+        .userMetadata("owner", "ops").build()));
     operations.put("delete", () -> client.delete(ref));
     operations.put("head", () -> client.head(ref));
     operations.put("list", () -> client.list("reports", "exports/"));
@@ -362,6 +365,57 @@ class DefaultStorageClientTest {
           .hasMessageContaining("Invalid contentType");
     }
     assertThat(backend.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void userMetadataReachesBackendButNoAuditEvent() {
+    ObjectRef ref = ObjectRef.of("reports", "exports/tagged.txt");
+    String secret = "metadata-value-" + System.nanoTime();
+
+    client.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1})).contentType("text/plain")
+        .userMetadata("Api-Token", secret).build());
+
+    assertThat(backend.userMetadata.get(ref)).containsExactly(Map.entry("Api-Token", secret));
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).hasSize(1);
+    assertThat(audit.jsonLines()).isNotEmpty().allSatisfy(line -> {
+      assertThat(line).doesNotContain(secret);
+      assertThat(line).doesNotContain("Api-Token");
+    });
+  }
+
+  @Test
+  void deniedPutWithMetadataNeverReachesBackend() {
+    ObjectRef outside = ObjectRef.of("reports", "finance/tagged.txt");
+
+    assertThatThrownBy(() -> client.put(PutRequest.builder(outside, ObjectBody.ofBytes(new byte[] {1}))
+        .userMetadata("owner", "ops").build()))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(backend.calls.get()).isZero();
+  }
+
+  @Test
+  void metadataForBackendWithoutSupportIsRejected() {
+    backend.storesUserMetadata = false;
+    ObjectRef ref = ObjectRef.of("reports", "exports/tagged.txt");
+
+    assertThatThrownBy(() -> client.put(PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}))
+        .userMetadata("owner", "secret-value").build()))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("ScriptedBackend does not store user metadata")
+        .hasMessageContaining("[owner]")
+        .hasMessageNotContaining("secret-value");
+    assertThat(backend.calls.get()).isZero();
+    assertThat(backend.objects).isEmpty();
+  }
+
+  @Test
+  void putRequestWithoutMetadataWorksWithAnyBackend() {
+    backend.storesUserMetadata = false;
+    ObjectRef ref = ObjectRef.of("reports", "exports/plain.txt");
+
+    client.put(PutRequest.of(ref, ObjectBody.ofBytes(new byte[] {7}), "text/plain"));
+
+    assertThat(backend.objects.get(ref)).containsExactly(7);
   }
 
   /** A client whose policy allows reading only. */

@@ -10,6 +10,7 @@ import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PresignRequest;
+import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageBackend;
 import dev.latchkey.storage.StorageException;
 import java.io.ByteArrayInputStream;
@@ -40,7 +41,11 @@ class ScriptedBackend implements StorageBackend {
   /** Sizes that {@code get} reports in place of the stored length, as a server might announce. */
   final Map<ObjectRef, Long> announcedSizes = new ConcurrentHashMap<>();
   final List<ListRequest> listRequests = new ArrayList<>();
+  /** The user metadata of the last upload with metadata, by object; kept only with {@link #storesUserMetadata}. */
+  final Map<ObjectRef, Map<String, String>> userMetadata = new ConcurrentHashMap<>();
   int pageSize = 2;
+  /** Whether uploads with user metadata are stored, or left to the SPI's default, which rejects them. */
+  boolean storesUserMetadata = true;
 
   @Override
   public String scheme() {
@@ -79,6 +84,16 @@ class ScriptedBackend implements StorageBackend {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public ObjectMetadata put(PutRequest request, ExchangeListener listener) {
+    if (!storesUserMetadata) {
+      return StorageBackend.super.put(request, listener);
+    }
+    ObjectMetadata stored = put(request.ref(), request.body(), request.contentType(), listener);
+    userMetadata.put(request.ref(), request.userMetadata());
+    return stored;
   }
 
   @Override

@@ -15,7 +15,9 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
@@ -56,42 +58,49 @@ public final class S3Uploads {
     this.chunkSize = chunkSize;
   }
 
-  /** Uploads {@code body} to {@code uri} with the strategy its length calls for. */
-  public ObjectMetadata put(ObjectRef ref, URI uri, ObjectBody body, String contentType, ExchangeListener listener) {
+  /**
+   * Uploads {@code body} to {@code uri} with the strategy its length calls for, with the content type
+   * and the user metadata (checked by {@link S3UserMetadata#check}) as signed headers.
+   */
+  public ObjectMetadata put(ObjectRef ref, URI uri, ObjectBody body, String contentType,
+      Map<String, String> userMetadata, ExchangeListener listener) {
+    ObjectHeaders headers = new ObjectHeaders(contentType, userMetadata);
     long length = body.contentLength();
     if (length != ObjectBody.UNKNOWN_LENGTH && length <= chunkedUploadThreshold) {
       byte[] bytes = readAll(ref, body, length);
-      return putBytes(ref, uri, bytes, contentType, listener);
+      return putBytes(ref, uri, bytes, headers, listener);
     }
     if (length != ObjectBody.UNKNOWN_LENGTH && length < multipartThreshold) {
-      return putChunked(ref, uri, body, contentType, listener);
+      return putChunked(ref, uri, body, headers, listener);
     }
-    return putMultipart(ref, uri, body, contentType, listener);
+    return putMultipart(ref, uri, body, headers, listener);
   }
 
-  private ObjectMetadata putBytes(ObjectRef ref, URI uri, byte[] bytes, String contentType, ExchangeListener listener) {
-    SignableRequest request = SignableRequest.builder("PUT", uri).addHeader("Content-Type", contentType).build();
+  private ObjectMetadata putBytes(ObjectRef ref, URI uri, byte[] bytes, ObjectHeaders headers,
+      ExchangeListener listener) {
+    SignableRequest request = headers.addTo(SignableRequest.builder("PUT", uri)).build();
     try (Response response = transport.execute(request, S3Transport.bytes(bytes), listener)) {
-      return uploaded(ref, response.header("ETag"), bytes.length, contentType);
+      return uploaded(ref, response.header("ETag"), bytes.length, headers);
     }
   }
 
-  private ObjectMetadata putChunked(ObjectRef ref, URI uri, ObjectBody body, String contentType, ExchangeListener listener) {
-    SignableRequest request = SignableRequest.builder("PUT", uri).addHeader("Content-Type", contentType).build();
+  private ObjectMetadata putChunked(ObjectRef ref, URI uri, ObjectBody body, ObjectHeaders headers,
+      ExchangeListener listener) {
+    SignableRequest request = headers.addTo(SignableRequest.builder("PUT", uri)).build();
     try (Response response = transport.execute(request, new ChunkedBody(ref, body, chunkSize), listener)) {
-      return uploaded(ref, response.header("ETag"), body.contentLength(), contentType);
+      return uploaded(ref, response.header("ETag"), body.contentLength(), headers);
     }
   }
 
-  private ObjectMetadata putMultipart(ObjectRef ref, URI uri, ObjectBody body, String contentType,
+  private ObjectMetadata putMultipart(ObjectRef ref, URI uri, ObjectBody body, ObjectHeaders headers,
       ExchangeListener listener) {
     try (InputStream in = body.openStream()) {
       byte[] first = in.readNBytes(partSize);
       if (first.length < partSize) {
         requireLength(ref, body.contentLength(), first.length);
-        return putBytes(ref, uri, first, contentType, listener);
+        return putBytes(ref, uri, first, headers, listener);
       }
-      return new MultipartUpload(ref, uri, contentType, listener).run(first, in, body.contentLength());
+      return new MultipartUpload(ref, uri, headers, listener).run(first, in, body.contentLength());
     } catch (IOException e) {
       throw new StorageException("Failed to read the upload body of " + describe(ref) + ": " + e.getMessage(),
           0, null, null, e, false);
@@ -102,15 +111,15 @@ public final class S3Uploads {
   private final class MultipartUpload {
     private final ObjectRef ref;
     private final URI uri;
-    private final String contentType;
+    private final ObjectHeaders headers;
     private final ExchangeListener listener;
     private final List<String> eTags = new ArrayList<>();
     private String uploadId;
 
-    MultipartUpload(ObjectRef ref, URI uri, String contentType, ExchangeListener listener) {
+    MultipartUpload(ObjectRef ref, URI uri, ObjectHeaders headers, ExchangeListener listener) {
       this.ref = ref;
       this.uri = uri;
-      this.contentType = contentType;
+      this.headers = headers;
       this.listener = listener;
     }
 
@@ -120,7 +129,7 @@ public final class S3Uploads {
         long total = sendParts(first, in);
         requireLength(ref, declaredLength, total);
         String eTag = complete();
-        return uploaded(ref, eTag, total, contentType);
+        return uploaded(ref, eTag, total, headers);
       } catch (RuntimeException | IOException e) {
         abort(e);
         throw e;
@@ -128,8 +137,7 @@ public final class S3Uploads {
     }
 
     private String initiate() throws IOException {
-      SignableRequest request = SignableRequest.builder("POST", withQuery("uploads"))
-          .addHeader("Content-Type", contentType).build();
+      SignableRequest request = headers.addTo(SignableRequest.builder("POST", withQuery("uploads"))).build();
       try (Response response = transport.execute(request, S3Transport.bytes(null), listener)) {
         String id = S3Xml.firstElementText(S3Xml.readBounded(response.body().byteStream(), 64 * 1024), "UploadId");
         if (id == null || id.isBlank()) {
@@ -306,8 +314,30 @@ public final class S3Uploads {
     }
   }
 
-  private static ObjectMetadata uploaded(ObjectRef ref, String eTag, long size, String contentType) {
-    return new ObjectMetadata(ref, size, eTag, contentType, null, Map.of());
+  private static ObjectMetadata uploaded(ObjectRef ref, String eTag, long size, ObjectHeaders headers) {
+    return new ObjectMetadata(ref, size, eTag, headers.contentType(), null, headers.storedUserMetadata());
+  }
+
+  /**
+   * The headers that describe the object: on a single PUT, or on CreateMultipartUpload, whose
+   * headers S3 applies to the completed object.
+   */
+  private record ObjectHeaders(String contentType, Map<String, String> userMetadata) {
+    SignableRequest.Builder addTo(SignableRequest.Builder request) {
+      return S3UserMetadata.addHeaders(request.addHeader("Content-Type", contentType), userMetadata);
+    }
+
+    /** Returns the metadata as S3 stores it, with lower-case names. */
+    Map<String, String> storedUserMetadata() {
+      Map<String, String> stored = new HashMap<>();
+      userMetadata.forEach((name, value) -> stored.put(name.toLowerCase(Locale.ROOT), value));
+      return stored;
+    }
+
+    @Override
+    public String toString() {
+      return "ObjectHeaders[contentType=" + contentType + ", userMetadataNames=" + userMetadata.keySet() + "]";
+    }
   }
 
   private static String describe(ObjectRef ref) {

@@ -38,18 +38,20 @@ public final class UriEncoding {
   }
 
   /**
-   * Encodes an object key for the path of an S3 URL. A {@code /} between two non-empty segments stays
-   * a separator; a {@code /} next to an empty segment (a leading or trailing slash, or {@code //}) is
+   * Encodes an object key for the path of an S3 URL. A {@code /} between two ordinary segments stays
+   * a separator. A {@code /} next to an empty segment (a leading or trailing slash, or {@code //}) is
    * sent as {@code %2F}, because servers and proxies that merge repeated slashes in paths (Apache
-   * httpd's {@code MergeSlashes}, nginx's {@code merge_slashes}) would address another key.
+   * httpd's {@code MergeSlashes}, nginx's {@code merge_slashes}) would address another key. A {@code
+   * /} next to a {@code .} or {@code ..} segment is sent as {@code %2F} too, so that the segment is
+   * part of a longer path segment that no URL parser resolves. A key that is only {@code .} or
+   * {@code ..} has no slash to encode; callers reject it.
    */
   public static String encodeObjectKey(String key) {
     ByteBuf out = new ByteBuf(key.length() + 16);
     String[] segments = key.split("/", -1);
     for (int i = 0; i < segments.length; i++) {
       if (i > 0) {
-        boolean separator = !segments[i - 1].isEmpty() && !segments[i].isEmpty();
-        if (separator) {
+        if (isPlainSegment(segments[i - 1]) && isPlainSegment(segments[i])) {
           out.append('/');
         } else {
           out.appendPercentEncoded('/');
@@ -58,6 +60,11 @@ public final class UriEncoding {
       appendEncoded(out, segments[i], 0, segments[i].length(), false);
     }
     return out.toAsciiString(0, out.length());
+  }
+
+  /** Returns whether a key segment is neither empty nor a dot segment ({@code .} or {@code ..}). */
+  private static boolean isPlainSegment(String segment) {
+    return !segment.isEmpty() && !segment.equals(".") && !segment.equals("..");
   }
 
   /** Encodes text for a query parameter name or value; {@code /}, {@code =} and {@code &} are encoded. */
