@@ -29,6 +29,9 @@ public interface AuditSink extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** A sink that discards every event, for clients that do not audit. */
+  /**
+   * A sink that discards every event, for clients that do not audit. A storage client whose only
+   * sinks are this one builds no events at all.
+   */
   AuditSink NONE = event -> { };
 }

@@ -34,9 +34,14 @@ public final class AccessRequest {
     this.resource = builder.resource;
     this.size = builder.size;
     this.contentType = builder.contentType;
-    this.tags = Collections.unmodifiableMap(new TreeMap<>(builder.tags));
-    this.context = Collections.unmodifiableMap(new TreeMap<>(builder.context));
+    this.tags = sortedCopy(builder.tags);
+    this.context = sortedCopy(builder.context);
     this.time = builder.time;
+  }
+
+  /** Returns an unmodifiable copy sorted by name. Most requests have no tags or context, and an empty map is not copied. */
+  private static Map<String, String> sortedCopy(Map<String, String> map) {
+    return map.isEmpty() ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(map));
   }
 
   /** Returns a builder with no settings. */

@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -63,10 +62,6 @@ import okhttp3.Response;
  */
 public final class S3Backend implements StorageBackend {
 
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  // At least 3 characters, the minimum of the S3 bucket naming rules. That also keeps "." and ".."
-  // out of the path, where the HTTP client would resolve them and address another bucket.
-  private static final Pattern LEGACY_BUCKET = Pattern.compile("[A-Za-z0-9._-]{3,255}");
   private static final String USER_METADATA_PREFIX = "x-amz-meta-";
 
   /** The placement of the bucket name in a request URL. */
@@ -78,6 +73,8 @@ public final class S3Backend implements StorageBackend {
   }
 
   private final URI endpoint;
+  /** The scheme and authority of the endpoint, such as {@code http://127.0.0.1:9000}. */
+  private final String origin;
   private final Addressing addressing;
   private final CredentialProvider<AwsCredentials> credentials;
   private final SigV4Presigner presigner;
@@ -86,6 +83,7 @@ public final class S3Backend implements StorageBackend {
 
   private S3Backend(Builder builder) {
     this.endpoint = builder.endpoint;
+    this.origin = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
     this.addressing = builder.addressing;
     this.credentials = builder.credentials;
     SigV4Signer signer = SigV4Signer.forS3(builder.region);
@@ -233,7 +231,7 @@ public final class S3Backend implements StorageBackend {
       return URI.create(endpoint.getScheme() + "://" + bucket + "." + endpoint.getHost() + port + path + query);
     }
     String bucketPath = path.equals("/") ? "/" + bucket : "/" + bucket + path;
-    return URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + bucketPath + query);
+    return URI.create(origin + bucketPath + query);
   }
 
   private static void appendParam(StringBuilder query, String name, String value) {
@@ -243,12 +241,54 @@ public final class S3Backend implements StorageBackend {
   }
 
   private void requireBucket(String bucket) {
-    Pattern rule = addressing == Addressing.VIRTUAL_HOSTED ? BUCKET : LEGACY_BUCKET;
-    if (!rule.matcher(bucket).matches()) {
+    boolean valid = addressing == Addressing.VIRTUAL_HOSTED ? isBucketName(bucket) : isLegacyBucketName(bucket);
+    if (!valid) {
       throw new IllegalArgumentException("Invalid bucket name '" + bucket
           + "': use 3 to 63 lower-case letters, digits, dots and hyphens"
           + (addressing == Addressing.VIRTUAL_HOSTED ? " (virtual-hosted addressing puts it in a host name)" : ""));
     }
+  }
+
+  /**
+   * Returns whether {@code bucket} matches {@code [a-z0-9][a-z0-9.-]{1,61}[a-z0-9]}, the S3 naming
+   * rules that fit a host name. Checked without a regular expression, because this runs on every
+   * request.
+   */
+  private static boolean isBucketName(String bucket) {
+    int length = bucket.length();
+    if (length < 3 || length > 63) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = bucket.charAt(i);
+      boolean lowerAlphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      boolean inner = i > 0 && i < length - 1;
+      if (!lowerAlphanumeric && !(inner && (c == '.' || c == '-'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns whether {@code bucket} matches {@code [A-Za-z0-9._-]{3,255}}, the legacy naming rules
+   * that path-style addressing accepts. At least 3 characters, the minimum of the S3 rules, which
+   * also keeps {@code .} and {@code ..} out of the path, where the HTTP client would resolve them
+   * and address another bucket.
+   */
+  private static boolean isLegacyBucketName(String bucket) {
+    int length = bucket.length();
+    if (length < 3 || length > 255) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = bucket.charAt(i);
+      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alphanumeric && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.latchkey.s3.SigV4Signer;
 import dev.latchkey.signing.SignableRequest;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.StorageClient;
+import dev.latchkey.storage.StorageClientBuilder;
 import dev.latchkey.testkit.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
@@ -64,6 +65,7 @@ public class StorageGetBenchmark {
   private CredentialCache<AwsCredentials> keys;
   private StorageClient latchkey;
   private OkHttpClient okhttp;
+  private OkHttpClient bareHttp;
   private Request presignedRequest;
   private S3Client awsSdk;
 
@@ -84,6 +86,7 @@ public class StorageGetBenchmark {
         .auditSink(AuditSink.NONE)
         .build();
     latchkey.put(ObjectRef.of(BUCKET, KEY), new byte[1024], "application/octet-stream");
+    bareHttp = configuredLikeClient(okhttp);
     presignedRequest = signOnce(server.endpoint());
     awsSdk = S3Client.builder()
         .endpointOverride(server.endpoint())
@@ -108,13 +111,28 @@ public class StorageGetBenchmark {
 
   @Benchmark
   public byte[] bareOkHttpPrecomputedSignature() throws IOException {
-    return execute(okhttp, presignedRequest);
+    return execute(bareHttp, presignedRequest);
   }
 
   @Benchmark
   public byte[] awsSdkS3Client() {
     ResponseBytes<GetObjectResponse> bytes = awsSdk.getObjectAsBytes(request -> request.bucket(BUCKET).key(KEY));
     return bytes.asByteArray();
+  }
+
+  /**
+   * Returns a client derived from {@code okhttp} as the storage client derives its own: the default
+   * timeouts of {@link StorageClientBuilder} and no redirects. It shares the connection pool and the
+   * dispatcher, so both paths use the same connection.
+   */
+  static OkHttpClient configuredLikeClient(OkHttpClient okhttp) {
+    return okhttp.newBuilder()
+        .connectTimeout(StorageClientBuilder.DEFAULT_CONNECT_TIMEOUT)
+        .readTimeout(StorageClientBuilder.DEFAULT_READ_TIMEOUT)
+        .writeTimeout(StorageClientBuilder.DEFAULT_READ_TIMEOUT)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .build();
   }
 
   /** Sends {@code request} and returns the response body; fails on any status but 200. */

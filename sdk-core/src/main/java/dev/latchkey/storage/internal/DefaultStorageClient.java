@@ -14,6 +14,7 @@ import dev.latchkey.policy.Action;
 import dev.latchkey.policy.PolicyDecision;
 import dev.latchkey.policy.Resource;
 import dev.latchkey.storage.ByteRange;
+import dev.latchkey.storage.ExchangeListener;
 import dev.latchkey.storage.ListPage;
 import dev.latchkey.storage.ListRequest;
 import dev.latchkey.storage.ObjectBody;
@@ -55,12 +56,17 @@ public final class DefaultStorageClient implements StorageClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultStorageClient.class);
 
+  /** The listener of exchanges when no sink records events. */
+  private static final ExchangeListener IGNORE_EXCHANGES = exchange -> { };
+
   /** The largest array length the JDK itself allocates, because some JVMs reject longer arrays. */
   private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   private final WorkloadIdentity identity;
   private final AccessPolicy policy;
   private final AuditSink audit;
+  /** Whether any sink records events. With only {@link AuditSink#NONE}, no event is built. */
+  private final boolean auditing;
   private final StorageBackend backend;
   private final RetryPolicy retryPolicy;
   private final InstantSource clock;
@@ -75,6 +81,7 @@ public final class DefaultStorageClient implements StorageClient {
     this.identity = identity;
     this.policy = policy;
     this.audit = sinks.isEmpty() ? AuditSinks.slf4j() : AuditSinks.fanOut(sinks);
+    this.auditing = sinks.isEmpty() || sinks.stream().anyMatch(sink -> sink != AuditSink.NONE);
     this.backend = backend;
     this.retryPolicy = retryPolicy;
     this.clock = clock;
@@ -224,34 +231,47 @@ public final class DefaultStorageClient implements StorageClient {
     }
   }
 
-  private <T> T execute(Operation operation, AccessRequest.Builder request, Function<ExchangeAuditor, T> call) {
+  private <T> T execute(Operation operation, AccessRequest.Builder request, Function<ExchangeListener, T> call) {
     String policyRule = authorize(operation, request);
     for (int attempt = 1; ; attempt++) {
-      ExchangeAuditor auditor = new ExchangeAuditor(this, operation, policyRule);
+      ExchangeAuditor auditor = auditing ? new ExchangeAuditor(this, operation, policyRule) : null;
       try {
-        return call.apply(auditor);
+        return call.apply(auditor != null ? auditor : IGNORE_EXCHANGES);
       } catch (StorageException e) {
-        auditor.recordFailureWithoutExchange(e);
+        recordFailure(auditor, e);
         if (!shouldRetry(operation, e, attempt)) {
           throw e;
         }
         backOff(operation, e, attempt);
       } catch (RuntimeException e) {
-        auditor.recordFailureWithoutExchange(e);
+        recordFailure(auditor, e);
         throw e;
       }
+    }
+  }
+
+  private static void recordFailure(ExchangeAuditor auditor, RuntimeException failure) {
+    if (auditor != null) {
+      auditor.recordFailureWithoutExchange(failure);
     }
   }
 
   /**
    * Evaluates the policy and audits the decision.
    *
-   * @return the name of the rule that allowed the request, or {@code null}
+   * @return the name of the rule that allowed the request, or {@code null} if no rule is named or no
+   *     sink records events
    * @throws AccessDeniedException if the policy denies the request
    */
   private String authorize(Operation operation, AccessRequest.Builder builder) {
     AccessRequest request = builder.build();
     PolicyDecision decision = policy.evaluate(request);
+    if (!auditing) {
+      if (!decision.isAllowed()) {
+        throw new AccessDeniedException(request, decision);
+      }
+      return null;
+    }
     String rule = decision.rule().map(Object::toString).orElse(null);
     if (!decision.isAllowed()) {
       write(AccessAuditEvent.denied(stamper.next(), identity, operation.action().name(), operation.resource(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditSink;
 import dev.latchkey.audit.EventType;
 import dev.latchkey.audit.InMemoryAuditSink;
 import dev.latchkey.audit.StorageRequestEvent;
@@ -107,6 +108,37 @@ class DefaultStorageClientTest {
     List<Integer> statuses = audit.events(EventType.STORAGE_REQUEST).stream()
         .map(event -> ((StorageRequestEvent) event).statusCode()).toList();
     assertThat(statuses).containsExactly(503, 500, 200);
+  }
+
+  @Test
+  void unauditedClientChecksPolicyAndRetries() {
+    DefaultStorageClient unaudited = new DefaultStorageClient(EXPORTER, POLICY, List.of(AuditSink.NONE), backend,
+        THREE_TRIES, InstantSource.fixed(Instant.parse("2026-03-01T12:00:00Z")), Map.of(), waits::add);
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    backend.objects.put(ref, new byte[] {1, 2, 3});
+    backend.failures.add(new StorageException("busy", 503, "SlowDown", "r1", null, true));
+
+    byte[] read = unaudited.getBytes(ref);
+
+    assertThat(read).containsExactly(1, 2, 3);
+    assertThat(backend.calls.get()).isEqualTo(2);
+    assertThat(waits).hasSize(1);
+    assertThatThrownBy(() -> unaudited.getBytes(ObjectRef.of("reports", "finance/q1.csv")))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(backend.calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void noneBesideRealSinkStillAudits() {
+    DefaultStorageClient audited = new DefaultStorageClient(EXPORTER, POLICY, List.of(AuditSink.NONE, audit), backend,
+        THREE_TRIES, InstantSource.fixed(Instant.parse("2026-03-01T12:00:00Z")), Map.of(), waits::add);
+    ObjectRef ref = ObjectRef.of("reports", "exports/a.txt");
+    backend.objects.put(ref, new byte[] {1});
+
+    audited.getBytes(ref);
+
+    assertThat(audit.events(EventType.ACCESS_ALLOWED)).hasSize(1);
+    assertThat(audit.events(EventType.STORAGE_REQUEST)).hasSize(1);
   }
 
   @Test

@@ -187,7 +187,7 @@ public final class S3Transport {
 
   private Outcome send(Attempt attempt, ExchangeListener listener) {
     Body body = attempt.body;
-    Request okRequest = toOkHttp(attempt.signed, body).newBuilder().tag(Attempt.class, attempt).build();
+    Request okRequest = toOkHttpBuilder(attempt.signed, body).tag(Attempt.class, attempt).build();
     long start = System.nanoTime();
     Response response;
     try {
@@ -260,7 +260,12 @@ public final class S3Transport {
 
   /** Returns whether {@link #toOkHttp} copies the header; OkHttp writes Host and Content-Length itself. */
   private static boolean isSentAsSigned(SignableRequest.Header header) {
-    return !header.name().equalsIgnoreCase("Host") && !header.name().equalsIgnoreCase("Content-Length");
+    String name = header.name();
+    return switch (name.length()) {
+      case 4 -> !name.equalsIgnoreCase("Host");
+      case 14 -> !name.equalsIgnoreCase("Content-Length");
+      default -> true;
+    };
   }
 
   /**
@@ -368,6 +373,14 @@ public final class S3Transport {
    * exactly as signed, because otherwise the request would address a different object.
    */
   Request toOkHttp(SignableRequest signed, Body body) {
+    return toOkHttpBuilder(signed, body).build();
+  }
+
+  /**
+   * Returns a builder of the OkHttp request, so a caller can add a tag without building the request
+   * twice; see {@link #toOkHttp}.
+   */
+  private Request.Builder toOkHttpBuilder(SignableRequest signed, Body body) {
     HttpUrl url = toHttpUrl(signed.uri());
     String rawQuery = signed.uri().getRawQuery();
     if (!url.encodedPath().equals(signed.uri().getRawPath())
@@ -386,7 +399,7 @@ public final class S3Transport {
     if (requestBody == null && (signed.method().equals("PUT") || signed.method().equals("POST"))) {
       requestBody = RequestBody.create(new byte[0], null);
     }
-    return builder.method(signed.method(), requestBody).build();
+    return builder.method(signed.method(), requestBody);
   }
 
   /**

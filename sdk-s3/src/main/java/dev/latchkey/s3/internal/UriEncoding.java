@@ -48,23 +48,35 @@ public final class UriEncoding {
    */
   public static String encodeObjectKey(String key) {
     ByteBuf out = new ByteBuf(key.length() + 16);
-    String[] segments = key.split("/", -1);
-    for (int i = 0; i < segments.length; i++) {
-      if (i > 0) {
-        if (isPlainSegment(segments[i - 1]) && isPlainSegment(segments[i])) {
+    int start = 0;
+    boolean previousPlain = false;
+    while (true) {
+      int end = key.indexOf('/', start);
+      if (end < 0) {
+        end = key.length();
+      }
+      boolean plain = isPlainSegment(key, start, end);
+      if (start > 0) {
+        if (previousPlain && plain) {
           out.append('/');
         } else {
           out.appendPercentEncoded('/');
         }
       }
-      appendEncoded(out, segments[i], 0, segments[i].length(), false);
+      appendEncoded(out, key, start, end, false);
+      if (end == key.length()) {
+        return out.toAsciiString(0, out.length());
+      }
+      previousPlain = plain;
+      start = end + 1;
     }
-    return out.toAsciiString(0, out.length());
   }
 
-  /** Returns whether a key segment is neither empty nor a dot segment ({@code .} or {@code ..}). */
-  private static boolean isPlainSegment(String segment) {
-    return !segment.isEmpty() && !segment.equals(".") && !segment.equals("..");
+  /** Returns whether {@code key[start..end)} is neither empty nor a dot segment ({@code .} or {@code ..}). */
+  private static boolean isPlainSegment(String key, int start, int end) {
+    int length = end - start;
+    boolean dots = (length == 1 || length == 2) && key.charAt(start) == '.' && key.charAt(end - 1) == '.';
+    return length > 0 && !dots;
   }
 
   /** Encodes text for a query parameter name or value; {@code /}, {@code =} and {@code &} are encoded. */
