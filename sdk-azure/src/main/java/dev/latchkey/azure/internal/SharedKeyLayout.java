@@ -136,10 +136,13 @@ public final class SharedKeyLayout {
     headerCount = count;
   }
 
-  /** Inserts an entry after every entry whose name sorts before or equal to it, as {@code SortedPairs} does. */
+  /**
+   * Inserts an entry after every entry whose name sorts before or equal to it by {@link
+   * SharedKeyStrings#compareHeaderNames}, as {@code SortedPairs.addHeader} does.
+   */
   private void addEntry(String[] entryNames, String name, int source) {
     int position = entryCount;
-    while (position > 0 && entryNames[position - 1].compareTo(name) > 0) {
+    while (position > 0 && SharedKeyStrings.compareHeaderNames(entryNames[position - 1], name) > 0) {
       entryNames[position] = entryNames[position - 1];
       entrySource[position] = entrySource[position - 1];
       position--;
