@@ -13,8 +13,10 @@ import java.util.Locale;
  * <p>The rules, from Microsoft's "Authorize with Shared Key" reference:
  *
  * <ul>
- *   <li>eleven standard header slots, each the first value of the header or an empty line; from
- *       service version 2015-02-21 on, a Content-Length of {@code 0} is an empty line as well;
+ *   <li>eleven standard header slots, each the first value of the header, trimmed, or an empty
+ *       line; from service version 2015-02-21 on, a Content-Length of {@code 0} is an empty line as
+ *       well. The value is trimmed because HTTP clients, OkHttp among them, drop the whitespace
+ *       around a header value before they send it, and the service signs what it receives;
  *   <li>canonicalized headers: every {@code x-ms-} header, name lower-cased, sorted by name (see
  *       {@link #compareHeaderNames}), the value trimmed, repeated names joined with commas in the
  *       order sent;
@@ -157,11 +159,11 @@ public final class SharedKeyStrings {
     return buffer.toString();
   }
 
-  /** Stores the first value of a standard header in its slot; other headers are ignored. */
+  /** Stores the first value of a standard header, trimmed, in its slot; other headers are ignored. */
   private static void fillSlot(String[] slots, String name, String value) {
     int slot = standardSlot(name);
     if (slot >= 0 && slots[slot] == null) {
-      slots[slot] = value;
+      slots[slot] = value.trim();
     }
   }
 
