@@ -14,17 +14,16 @@ import dev.latchkey.policy.Binding;
 import dev.latchkey.policy.Role;
 import dev.latchkey.policy.Rule;
 import dev.latchkey.s3.S3Backend;
-import dev.latchkey.storage.ListRequest;
-import dev.latchkey.storage.ObjectContent;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.RetryPolicy;
 import dev.latchkey.storage.StorageClient;
-import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Fault;
 import dev.latchkey.testkit.FaultInjectingProxy;
+import dev.latchkey.testkit.FaultMatrix;
+import dev.latchkey.testkit.FaultMatrix.Outcome;
+import dev.latchkey.testkit.FaultMatrix.StorageOperation;
 import dev.latchkey.testkit.S3ProxyServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -107,111 +106,50 @@ class S3StorageFaultMatrixTest {
 
   static Stream<Arguments> faults() {
     return Stream.of(
-        Arguments.of(Fault.status(500), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.status(503), 1, Operation.GET, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(1)), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.tooManyRequests(null), 1, Operation.PUT, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(7)), 3, Operation.GET, Outcome.RETRYABLE, "HTTP 429"),
-        Arguments.of(Fault.status(500), 3, Operation.HEAD, Outcome.RETRYABLE, "500"),
-        Arguments.of(Fault.status(503), 3, Operation.GET, Outcome.RETRYABLE, "503"),
-        Arguments.of(Fault.connectionReset(), 1, Operation.GET, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.connectionReset(), 2, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(2)), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.slowBody(Duration.ofSeconds(10)), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.truncatedBody(), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.malformedBody(), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.malformedBody(), 3, Operation.LIST, Outcome.RETRYABLE, "listing of bucket 'matrix'"),
-        Arguments.of(Fault.oversizedBody(100L << 20), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.oversizedBody(100L << 20), 3, Operation.LIST, Outcome.RETRYABLE, "listing of bucket 'matrix'"),
-        Arguments.of(Fault.truncatedBody(), 3, Operation.LIST, Outcome.RETRYABLE, "unexpected end of stream"),
-        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(2)), 3, Operation.HEAD, Outcome.RETRYABLE, "SocketTimeoutException"),
-        Arguments.of(Fault.wrongContentType(), 1, Operation.LIST, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.duplicateHeaders(), 1, Operation.HEAD, Outcome.SUCCEEDS, ""),
-        Arguments.of(Fault.duplicateHeaders(), 1, Operation.GET, Outcome.SUCCEEDS, ""));
+        Arguments.of(Fault.status(500), 1, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.status(503), 1, StorageOperation.GET, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(1)), 1, StorageOperation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(null), 1, StorageOperation.PUT, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.tooManyRequests(Duration.ofSeconds(7)), 3, StorageOperation.GET,
+            Outcome.RETRYABLE, "HTTP 429"),
+        Arguments.of(Fault.status(500), 3, StorageOperation.HEAD, Outcome.RETRYABLE, "500"),
+        Arguments.of(Fault.status(503), 3, StorageOperation.GET, Outcome.RETRYABLE, "503"),
+        Arguments.of(Fault.connectionReset(), 1, StorageOperation.GET, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.connectionReset(), 2, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(2)), 1, StorageOperation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.slowBody(Duration.ofSeconds(10)), 1, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.truncatedBody(), 1, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.malformedBody(), 1, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.malformedBody(), 3, StorageOperation.LIST, Outcome.RETRYABLE, "listing of bucket 'matrix'"),
+        Arguments.of(Fault.oversizedBody(100L << 20), 1, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.oversizedBody(100L << 20), 3, StorageOperation.LIST,
+            Outcome.RETRYABLE, "listing of bucket 'matrix'"),
+        Arguments.of(Fault.truncatedBody(), 3, StorageOperation.LIST, Outcome.RETRYABLE, "unexpected end of stream"),
+        Arguments.of(Fault.slowHeaders(Duration.ofSeconds(2)), 3, StorageOperation.HEAD,
+            Outcome.RETRYABLE, "SocketTimeoutException"),
+        Arguments.of(Fault.wrongContentType(), 1, StorageOperation.LIST, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.duplicateHeaders(), 1, StorageOperation.HEAD, Outcome.SUCCEEDS, ""),
+        Arguments.of(Fault.duplicateHeaders(), 1, StorageOperation.GET, Outcome.SUCCEEDS, ""));
   }
 
   @ParameterizedTest(name = "{2} through {1} x {0}")
   @MethodSource("faults")
-  void faultHasExpectedOutcome(Fault fault, int times, Operation operation, Outcome outcome, String messageFragment) {
+  void faultHasExpectedOutcome(Fault fault, int times, StorageOperation operation, Outcome outcome,
+      String messageFragment) {
     for (int i = 0; i < times; i++) {
       proxy.enqueue(fault);
     }
 
-    Throwable thrown = catchThrowable(() -> operation.run(storage));
+    Throwable thrown = catchThrowable(() -> operation.run(storage, OBJECT, CONTENT));
     if (thrown != null) {
       canary.recordFailure(thrown);
     }
 
-    if (outcome == Outcome.SUCCEEDS) {
-      assertThat(thrown).as("failure of " + operation).isNull();
-    } else {
-      assertThat(thrown).as("typed failure").isInstanceOf(LatchkeyException.class);
-      assertThat(((LatchkeyException) thrown).isRetryable()).as("retryable").isEqualTo(outcome == Outcome.RETRYABLE);
-      assertThat(thrown.getMessage()).contains(messageFragment);
-    }
+    FaultMatrix.assertOutcome(thrown, outcome, messageFragment, LatchkeyException.class);
     assertThat(proxy.faultCount()).as("faults injected").isEqualTo(times);
-    assertWaits(fault, times, thrown);
-    assertThat(catchThrowable(() -> operation.run(storage))).as("failure of the call after the faults").isNull();
-  }
-
-  /**
-   * Checks the waits before retries. After a 429 with {@code Retry-After} each wait is that delay,
-   * capped at the policy's 2-second maximum, because the drawn backoff is at most 40 ms. Otherwise
-   * each wait is a drawn backoff: at most 20 ms, then 40 ms.
-   */
-  private void assertWaits(Fault fault, int times, Throwable thrown) {
-    boolean retryAfter = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS && fault.delay() != null;
-    if (!retryAfter) {
-      assertThat(waits).as("waits before retries").allSatisfy(wait -> assertThat(wait).isLessThanOrEqualTo(
-          Duration.ofMillis(40)));
-      return;
-    }
-    Duration expected = fault.delay().compareTo(RETRY_POLICY.maxDelay()) > 0 ? RETRY_POLICY.maxDelay() : fault.delay();
-    assertThat(waits).as("waits before retries").hasSize(Math.min(times, 2)).containsOnly(expected);
-    if (thrown instanceof StorageException failure) {
-      assertThat(failure.retryAfter()).as("Retry-After of the last response").contains(fault.delay());
-    }
-  }
-
-  /** A storage call whose result the test checks. */
-  enum Operation {
-    GET {
-      @Override
-      void run(StorageClient storage) throws IOException {
-        try (ObjectContent content = storage.get(OBJECT)) {
-          assertThat(content.stream().readAllBytes()).isEqualTo(CONTENT);
-        }
-      }
-    },
-    HEAD {
-      @Override
-      void run(StorageClient storage) {
-        // The proxy does not copy Content-Length, so HEAD through it cannot report the size.
-        assertThat(storage.head(OBJECT).eTag()).isNotBlank();
-      }
-    },
-    LIST {
-      @Override
-      void run(StorageClient storage) {
-        assertThat(storage.listPages(ListRequest.of(BUCKET, "reports/")).findFirst().orElseThrow().objects())
-            .extracting(summary -> summary.key()).containsExactly(OBJECT.key());
-      }
-    },
-    PUT {
-      @Override
-      void run(StorageClient storage) {
-        assertThat(storage.put(OBJECT, CONTENT, "text/csv").size()).isEqualTo(CONTENT.length);
-      }
-    };
-
-    abstract void run(StorageClient storage) throws IOException;
-  }
-
-  /** What a call through faults must end in. */
-  enum Outcome {
-    SUCCEEDS,
-    RETRYABLE,
-    FATAL
+    FaultMatrix.assertStorageWaits(waits, fault, times, thrown, RETRY_POLICY);
+    assertThat(catchThrowable(() -> operation.run(storage, OBJECT, CONTENT)))
+        .as("failure of the call after the faults").isNull();
   }
 
   private static AccessPolicy readWrite() {

@@ -5,7 +5,6 @@ import dev.latchkey.credentials.CredentialProvider;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Obtains access tokens with the OAuth 2.0 client credentials grant (RFC 6749 section 4.4).
@@ -35,8 +34,8 @@ public final class ClientCredentialsProvider implements CredentialProvider<Acces
   private final String name;
 
   private ClientCredentialsProvider(Builder builder) {
-    this.endpoint = builder.endpoint;
-    this.parameters = builder.options.parameters("client_credentials");
+    this.endpoint = builder.endpoint();
+    this.parameters = builder.parameters("client_credentials");
     this.name = "oauth2-client-credentials:" + endpoint.clientAuthentication().orElseThrow().clientId();
   }
 
@@ -66,44 +65,13 @@ public final class ClientCredentialsProvider implements CredentialProvider<Acces
     return "ClientCredentialsProvider[" + endpoint + ", parameters=" + parameters.keySet() + "]";
   }
 
-  /** Builder for {@link ClientCredentialsProvider}; not thread-safe. */
-  public static final class Builder {
-    private TokenEndpoint endpoint;
-    private final GrantOptions options = new GrantOptions();
+  /**
+   * Builder for {@link ClientCredentialsProvider}; not thread-safe. The token endpoint must have
+   * client authentication.
+   */
+  public static final class Builder extends GrantBuilder<Builder> {
 
     private Builder() {}
-
-    /** Sets the token endpoint, which must have client authentication. */
-    public Builder tokenEndpoint(TokenEndpoint endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-      return this;
-    }
-
-    /**
-     * Adds scopes to request, sent as one space-separated {@code scope} parameter.
-     *
-     * @throws IllegalArgumentException if a scope is blank or contains a space, quote or backslash
-     */
-    public Builder scopes(String... scopes) {
-      options.addScopes(scopes);
-      return this;
-    }
-
-    /** Adds an {@code audience} parameter, the logical name of the service the token is for. */
-    public Builder audience(String audience) {
-      options.addAudience(audience);
-      return this;
-    }
-
-    /**
-     * Adds a {@code resource} parameter (RFC 8707), the URI of the service the token is for.
-     *
-     * @throws IllegalArgumentException if it is not absolute or has a fragment
-     */
-    public Builder resource(URI resource) {
-      options.addResource(resource);
-      return this;
-    }
 
     /**
      * Builds the provider.
@@ -111,9 +79,7 @@ public final class ClientCredentialsProvider implements CredentialProvider<Acces
      * @throws IllegalStateException if the endpoint is missing or has no client authentication
      */
     public ClientCredentialsProvider build() {
-      if (endpoint == null) {
-        throw new IllegalStateException("A client credentials provider needs a token endpoint: call tokenEndpoint(...)");
-      }
+      TokenEndpoint endpoint = requireEndpoint("A client credentials provider");
       if (endpoint.clientAuthentication().isEmpty()) {
         throw new IllegalStateException("The client credentials grant needs client authentication: build the"
             + " token endpoint with clientAuthentication(...)");

@@ -37,8 +37,8 @@ public final class JwtBearerProvider implements CredentialProvider<AccessToken> 
   private final Duration assertionLifetime;
 
   private JwtBearerProvider(Builder builder) {
-    this.endpoint = builder.endpoint;
-    this.parameters = builder.options.parameters(GRANT_TYPE);
+    this.endpoint = builder.endpoint();
+    this.parameters = builder.parameters(GRANT_TYPE);
     this.assertions = builder.assertions;
     this.signingKey = builder.signingKey;
     this.issuer = builder.issuer;
@@ -85,9 +85,7 @@ public final class JwtBearerProvider implements CredentialProvider<AccessToken> 
   }
 
   /** Builder for {@link JwtBearerProvider}; not thread-safe. Set the endpoint and one assertion source. */
-  public static final class Builder {
-    private TokenEndpoint endpoint;
-    private final GrantOptions options = new GrantOptions();
+  public static final class Builder extends GrantBuilder<Builder> {
     private CredentialProvider<AccessToken> assertions;
     private SigningKey signingKey;
     private String issuer;
@@ -95,11 +93,6 @@ public final class JwtBearerProvider implements CredentialProvider<AccessToken> 
     private Duration assertionLifetime = Duration.ofMinutes(1);
 
     private Builder() {}
-
-    public Builder tokenEndpoint(TokenEndpoint endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-      return this;
-    }
 
     /** Takes the assertion from {@code assertions} for every request, such as a {@link TokenFileProvider}. */
     public Builder assertion(CredentialProvider<AccessToken> assertions) {
@@ -125,33 +118,13 @@ public final class JwtBearerProvider implements CredentialProvider<AccessToken> 
       return this;
     }
 
-    /** Adds scopes to request; see {@link ClientCredentialsProvider.Builder#scopes(String...)}. */
-    public Builder scopes(String... scopes) {
-      options.addScopes(scopes);
-      return this;
-    }
-
-    /** Adds an {@code audience} parameter. */
-    public Builder audience(String audience) {
-      options.addAudience(audience);
-      return this;
-    }
-
-    /** Adds a {@code resource} parameter (RFC 8707). */
-    public Builder resource(URI resource) {
-      options.addResource(resource);
-      return this;
-    }
-
     /**
      * Builds the provider.
      *
      * @throws IllegalStateException if the endpoint is missing, or not exactly one assertion source is set
      */
     public JwtBearerProvider build() {
-      if (endpoint == null) {
-        throw new IllegalStateException("A JWT bearer provider needs a token endpoint: call tokenEndpoint(...)");
-      }
+      requireEndpoint("A JWT bearer provider");
       if ((assertions == null) == (signingKey == null)) {
         throw new IllegalStateException("A JWT bearer provider needs exactly one of assertion(...) and signedAssertion(...)");
       }

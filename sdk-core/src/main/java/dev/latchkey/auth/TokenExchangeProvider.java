@@ -37,11 +37,11 @@ public final class TokenExchangeProvider implements CredentialProvider<AccessTok
   private final String actorTokenType;
 
   private TokenExchangeProvider(Builder builder) {
-    Map<String, List<String>> fixed = builder.options.parameters(GRANT_TYPE);
+    Map<String, List<String>> fixed = builder.parameters(GRANT_TYPE);
     if (builder.requestedTokenType != null) {
       fixed.put("requested_token_type", List.of(builder.requestedTokenType));
     }
-    this.endpoint = builder.endpoint;
+    this.endpoint = builder.endpoint();
     this.parameters = Map.copyOf(fixed);
     this.subjectTokens = builder.subjectTokens;
     this.subjectTokenType = builder.subjectTokenType;
@@ -84,9 +84,7 @@ public final class TokenExchangeProvider implements CredentialProvider<AccessTok
   }
 
   /** Builder for {@link TokenExchangeProvider}; not thread-safe. */
-  public static final class Builder {
-    private TokenEndpoint endpoint;
-    private final GrantOptions options = new GrantOptions();
+  public static final class Builder extends GrantBuilder<Builder> {
     private CredentialProvider<AccessToken> subjectTokens;
     private String subjectTokenType;
     private CredentialProvider<AccessToken> actorTokens;
@@ -94,11 +92,6 @@ public final class TokenExchangeProvider implements CredentialProvider<AccessTok
     private String requestedTokenType;
 
     private Builder() {}
-
-    public Builder tokenEndpoint(TokenEndpoint endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-      return this;
-    }
 
     /**
      * Sets the source of the subject token and its type, such as {@link #JWT_TYPE} or {@link
@@ -123,33 +116,13 @@ public final class TokenExchangeProvider implements CredentialProvider<AccessTok
       return this;
     }
 
-    /** Adds scopes to request; see {@link ClientCredentialsProvider.Builder#scopes(String...)}. */
-    public Builder scopes(String... scopes) {
-      options.addScopes(scopes);
-      return this;
-    }
-
-    /** Adds an {@code audience} parameter, the logical name of the target service. */
-    public Builder audience(String audience) {
-      options.addAudience(audience);
-      return this;
-    }
-
-    /** Adds a {@code resource} parameter, the URI of the target service. */
-    public Builder resource(URI resource) {
-      options.addResource(resource);
-      return this;
-    }
-
     /**
      * Builds the provider.
      *
      * @throws IllegalStateException if the endpoint or the subject token is missing
      */
     public TokenExchangeProvider build() {
-      if (endpoint == null) {
-        throw new IllegalStateException("A token exchange provider needs a token endpoint: call tokenEndpoint(...)");
-      }
+      requireEndpoint("A token exchange provider");
       if (subjectTokens == null) {
         throw new IllegalStateException("A token exchange provider needs a subject token: call subjectToken(...)");
       }

@@ -1,7 +1,6 @@
 package dev.latchkey.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,11 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pinned Azurite package in {@code sdk-testkit/azurite}: finds it, checks that Node.js can run
- * it, and installs it with {@code npm ci} when {@code node_modules} is missing.
+ * The pinned Azurite package: finds it, checks that Node.js can run it, and installs it with {@code
+ * npm ci} when it is missing.
  *
- * <p>Several test JVMs may start at once, so the install runs under a file lock in the temporary
- * directory, and a JVM that waited for the lock finds the package installed and skips {@code npm ci}.
+ * <p>The package folder is, in this order: the folder that {@code packageFolder(...)} names; the
+ * cache folder that {@code cacheFolder(...)}, the system property {@value #CACHE_PROPERTY} or the
+ * environment variable {@value #CACHE_VARIABLE} names; {@code sdk-testkit/azurite} in the working
+ * directory or a parent, as inside the Latchkey repository; and otherwise the default cache folder
+ * ({@code $XDG_CACHE_HOME/latchkey}, or {@code ~/.cache/latchkey} when that variable is not set). In
+ * a cache folder the package goes into {@code azurite-VERSION}, written from the {@code
+ * package.json} and {@code package-lock.json} that this jar contains.
+ *
+ * <p>Several test JVMs may start at once, so an install runs under a file lock, and a JVM that
+ * waited for the lock finds the package installed and skips {@code npm ci}.
  */
 final class AzuriteInstallation {
 
@@ -32,9 +42,25 @@ final class AzuriteInstallation {
   /** The folder of the pinned package, relative to the repository root. */
   static final Path PACKAGE_FOLDER = Path.of("sdk-testkit", "azurite");
 
+  /** The system property that sets the cache folder. */
+  static final String CACHE_PROPERTY = "latchkey.azurite.cache";
+
+  /** The environment variable that sets the cache folder when the system property is not set. */
+  static final String CACHE_VARIABLE = "LATCHKEY_AZURITE_CACHE";
+
+  /** The command that installs the pinned package, for messages that tell a person what to run. */
+  static final String NPM_CI = "npm ci --no-audit --no-fund";
+
+  private static final String RESOURCE_FOLDER = "azurite/";
+  /**
+   * The hidden lockfile that npm 7 and later writes into {@code node_modules} when an install
+   * finishes; {@code npm ci} deletes {@code node_modules} first, so an install cut off halfway has none.
+   */
+  private static final String HIDDEN_LOCKFILE = ".package-lock.json";
   private static final int MIN_NODE_MAJOR = 20;
   private static final long NPM_CI_TIMEOUT_MINUTES = 10;
   private static final Pattern NODE_VERSION = Pattern.compile("v(\\d+)\\..*");
+  private static final Pattern AZURITE_VERSION = Pattern.compile("\"azurite\"\\s*:\\s*\"([0-9][0-9A-Za-z.+-]*)\"");
 
   /** Serializes installs within this JVM, because a file lock is held per JVM, not per thread. */
   private static final Object INSTALL_MONITOR = new Object();
@@ -44,23 +70,153 @@ final class AzuriteInstallation {
   /**
    * Returns the Azurite blob service script, installing the package first if needed.
    *
-   * @param packageFolder the folder with {@code package.json}, or {@code null} to search upwards
-   *     from the working directory for {@code sdk-testkit/azurite}
+   * @param packageFolder the folder with {@code package-lock.json}, or {@code null} to choose one
+   *     in the order that the class description lists
+   * @param cacheFolder the cache folder, or {@code null} for the configured or default one
    * @throws AzuriteUnavailableException if Node.js or npm is missing or the install fails
    */
-  static Path blobScript(Path packageFolder) {
-    Path folder = packageFolder != null ? packageFolder : findPackageFolder();
+  static Path blobScript(Path packageFolder, Path cacheFolder) {
+    if (packageFolder != null) {
+      return repositoryScript(packageFolder);
+    }
+    Path configured = cacheFolder != null ? cacheFolder
+        : configuredCacheFolder(System.getProperties().getProperty(CACHE_PROPERTY), System.getenv());
+    if (configured != null) {
+      return cachedScript(configured);
+    }
+    Optional<Path> repository = searchPackageFolder(Path.of("").toAbsolutePath());
+    if (repository.isPresent()) {
+      return repositoryScript(repository.get());
+    }
+    return cachedScript(defaultCacheFolder(System.getenv(), System.getProperty("user.home")));
+  }
+
+  /** Returns the cache folder that the system property or the environment names, or {@code null}. */
+  static Path configuredCacheFolder(String property, Map<String, String> environment) {
+    if (property != null && !property.isBlank()) {
+      return Path.of(property).toAbsolutePath();
+    }
+    String variable = environment.get(CACHE_VARIABLE);
+    return variable != null && !variable.isBlank() ? Path.of(variable).toAbsolutePath() : null;
+  }
+
+  /** Returns {@code $XDG_CACHE_HOME/latchkey}, or {@code ~/.cache/latchkey} without that variable. */
+  static Path defaultCacheFolder(Map<String, String> environment, String userHome) {
+    String xdgCache = environment.get("XDG_CACHE_HOME");
+    Path base = xdgCache != null && !xdgCache.isBlank() ? Path.of(xdgCache) : Path.of(userHome, ".cache");
+    return base.resolve("latchkey").toAbsolutePath();
+  }
+
+  /** Walks up from {@code start} to the first folder that contains {@code sdk-testkit/azurite}. */
+  static Optional<Path> searchPackageFolder(Path start) {
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(PACKAGE_FOLDER);
+      if (Files.isRegularFile(candidate.resolve("package.json"))) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Returns the folder in {@code cacheFolder} that the bundled package installs into. */
+  static Path cachedPackageFolder(Path cacheFolder) {
+    return cacheFolder.resolve("azurite-" + bundledAzuriteVersion());
+  }
+
+  /** Returns the Azurite version that the bundled {@code package.json} pins. */
+  static String bundledAzuriteVersion() {
+    String packageJson = new String(bundledFile("package.json"), StandardCharsets.UTF_8);
+    Matcher matcher = AZURITE_VERSION.matcher(packageJson);
+    if (!matcher.find()) {
+      throw new IllegalStateException("The bundled Azurite package.json pins no azurite version");
+    }
+    return matcher.group(1);
+  }
+
+  /** Runs {@code npm ci} in a package folder of a checkout when its {@code node_modules} is missing. */
+  private static Path repositoryScript(Path folder) {
     if (!Files.isRegularFile(folder.resolve("package-lock.json"))) {
       throw new AzuriteUnavailableException(
           "Missing package-lock.json in the Azurite package folder " + folder
               + ": point packageFolder(...) at the folder that pins Azurite",
           null);
     }
-    checkNode();
-    Path script = folder.resolve("node_modules").resolve(".bin").resolve("azurite-blob");
+    checkNode(folder);
+    Path script = scriptIn(folder);
     if (!Files.isRegularFile(script)) {
-      install(folder, script);
+      synchronized (INSTALL_MONITOR) {
+        try (FileChannel channel = FileChannel.open(lockFile(folder),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.lock()) {
+          if (!Files.isRegularFile(script)) {
+            runNpmCi(folder, createTempLog(folder));
+          }
+        } catch (IOException e) {
+          throw new AzuriteUnavailableException("Cannot lock the Azurite install in " + folder, e);
+        }
+      }
     }
+    return realPath(script);
+  }
+
+  /**
+   * Installs the bundled package into its folder in {@code cacheFolder} unless a finished install of
+   * the same {@code package-lock.json} is there, whether this class or a person ran {@code npm ci}.
+   */
+  private static Path cachedScript(Path cacheFolder) {
+    Path folder = cachedPackageFolder(cacheFolder);
+    checkNode(folder);
+    byte[] lockJson = bundledFile("package-lock.json");
+    Path script = scriptIn(folder);
+    if (isInstalled(folder, lockJson)) {
+      return realPath(script);
+    }
+    synchronized (INSTALL_MONITOR) {
+      try {
+        Files.createDirectories(folder);
+      } catch (IOException e) {
+        throw new AzuriteUnavailableException("Cannot create the Azurite cache folder " + folder
+            + ": set the system property " + CACHE_PROPERTY + " or " + CACHE_VARIABLE
+            + " to a writable folder", e);
+      }
+      Path lockPath = folder.resolveSibling(folder.getFileName() + ".lock");
+      try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        if (!isInstalled(folder, lockJson)) {
+          Files.write(folder.resolve("package.json"), bundledFile("package.json"));
+          Files.write(folder.resolve("package-lock.json"), lockJson);
+          checkNpm(folder);
+          runNpmCi(folder, folder.resolve("npm-ci.log"));
+          if (!Files.isRegularFile(script)) {
+            throw new AzuriteUnavailableException("npm ci finished in " + folder + " without creating " + script
+                + ": see its output in " + folder.resolve("npm-ci.log") + ", and run '" + NPM_CI
+                + "' in that folder by hand", null);
+          }
+        }
+      } catch (IOException e) {
+        throw new AzuriteUnavailableException("Cannot install Azurite in " + folder + ": " + e
+            + "; install it by hand with '" + NPM_CI + "' in that folder after copying package.json and"
+            + " package-lock.json of sdk-testkit/azurite there", e);
+      }
+    }
+    return realPath(script);
+  }
+
+  private static boolean isInstalled(Path folder, byte[] lockJson) {
+    try {
+      return Files.isRegularFile(scriptIn(folder))
+          && Files.isRegularFile(folder.resolve("node_modules").resolve(HIDDEN_LOCKFILE))
+          && Arrays.equals(Files.readAllBytes(folder.resolve("package-lock.json")), lockJson);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Path scriptIn(Path folder) {
+    return folder.resolve("node_modules").resolve(".bin").resolve("azurite-blob");
+  }
+
+  private static Path realPath(Path script) {
     try {
       return script.toRealPath();
     } catch (IOException e) {
@@ -68,54 +224,29 @@ final class AzuriteInstallation {
     }
   }
 
-  /** Walks up from the working directory to the folder that contains {@code sdk-testkit/azurite}. */
-  static Path findPackageFolder() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(PACKAGE_FOLDER);
-      if (Files.isRegularFile(candidate.resolve("package.json"))) {
-        return candidate;
-      }
-    }
-    throw new AzuriteUnavailableException(
-        "Cannot find " + PACKAGE_FOLDER + "/package.json in " + start + " or any parent folder: run the"
-            + " tests inside the Latchkey repository or set AzuriteServer.builder().packageFolder(...)",
-        null);
-  }
-
-  private static void checkNode() {
-    String version = runForOutput(List.of("node", "--version"));
+  private static void checkNode(Path folder) {
+    String version = runForOutput(List.of("node", "--version"), folder);
     Matcher matcher = NODE_VERSION.matcher(version.strip());
     if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < MIN_NODE_MAJOR) {
       throw new AzuriteUnavailableException(
-          "Azurite tests need Node.js " + MIN_NODE_MAJOR + " or later, but 'node --version' printed '"
+          "Azurite needs Node.js " + MIN_NODE_MAJOR + " or later, but 'node --version' printed '"
               + version.strip() + "': install Node.js " + MIN_NODE_MAJOR + " with npm",
           null);
     }
   }
 
-  private static void install(Path folder, Path script) {
-    synchronized (INSTALL_MONITOR) {
-      try (FileChannel channel = FileChannel.open(lockFile(folder),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        if (!Files.isRegularFile(script)) {
-          runNpmCi(folder);
-        }
-      } catch (IOException e) {
-        throw new AzuriteUnavailableException("Cannot lock the Azurite install in " + folder, e);
-      }
-    }
+  private static void checkNpm(Path folder) {
+    runForOutput(List.of("npm", "--version"), folder);
   }
 
-  private static void runNpmCi(Path folder) {
+  private static void runNpmCi(Path folder, Path log) {
     logger.info("Installing Azurite with npm ci in {}", folder);
-    Path log = createTempFile("latchkey-npm-ci", ".log");
     int exitCode = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), folder, log);
     if (exitCode != 0) {
       throw new AzuriteUnavailableException(
           "npm ci failed with exit code " + exitCode + " in " + folder + ": see its output in " + log
-              + "; npm needs network access to the registry for the first install",
+              + ". npm needs access to its registry for the first install; to install by hand, run '"
+              + NPM_CI + "' in " + folder,
           null);
     }
     logger.info("Installed Azurite in {}", folder);
@@ -127,53 +258,69 @@ final class AzuriteInstallation {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!process.waitFor(NPM_CI_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new AzuriteUnavailableException(
-            "npm ci timed out after " + NPM_CI_TIMEOUT_MINUTES + " minutes in " + folder, null);
+        throw new AzuriteUnavailableException("npm ci timed out after " + NPM_CI_TIMEOUT_MINUTES
+            + " minutes in " + folder + "; to install by hand, run '" + NPM_CI + "' in that folder", null);
       }
       return process.exitValue();
     } catch (IOException e) {
-      throw new AzuriteUnavailableException(
-          "Cannot run npm: Azurite tests need Node.js " + MIN_NODE_MAJOR + " or later with npm on the PATH", e);
+      throw new AzuriteUnavailableException(missingTool("npm", folder), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AzuriteUnavailableException("Interrupted while npm ci ran in " + folder, e);
     }
   }
 
-  private static String runForOutput(List<String> command) {
+  private static String runForOutput(List<String> command, Path folder) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       process.waitFor(30, TimeUnit.SECONDS);
       return output;
     } catch (IOException e) {
-      throw new AzuriteUnavailableException(
-          "Cannot run '" + String.join(" ", command) + "': Azurite tests need Node.js " + MIN_NODE_MAJOR
-              + " or later with npm on the PATH",
-          e);
+      throw new AzuriteUnavailableException(missingTool(command.get(0), folder), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AzuriteUnavailableException("Interrupted while checking the Node.js version", e);
+      throw new AzuriteUnavailableException("Interrupted while running '" + String.join(" ", command) + "'", e);
+    }
+  }
+
+  private static String missingTool(String tool, Path folder) {
+    return "Cannot run '" + tool + "': Azurite needs Node.js " + MIN_NODE_MAJOR + " or later with npm on the"
+        + " PATH. Install them; Azurite is then installed in " + folder + " with '" + NPM_CI + "' on first use";
+  }
+
+  private static byte[] bundledFile(String name) {
+    try (var in = AzuriteInstallation.class.getResourceAsStream(RESOURCE_FOLDER + name)) {
+      if (in == null) {
+        throw new IllegalStateException("The testkit jar is missing its resource dev/latchkey/testkit/"
+            + RESOURCE_FOLDER + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read the testkit resource " + RESOURCE_FOLDER + name, e);
     }
   }
 
   /** Returns a lock file named after the package folder, so two checkouts do not block each other. */
   private static Path lockFile(Path folder) {
+    byte[] digest = sha256(folder.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+    String name = "latchkey-azurite-" + HexFormat.of().formatHex(digest, 0, 8) + ".lock";
+    return Path.of(System.getProperty("java.io.tmpdir")).resolve(name);
+  }
+
+  private static Path createTempLog(Path folder) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(folder.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-      String name = "latchkey-azurite-" + HexFormat.of().formatHex(digest, 0, 8) + ".lock";
-      return Path.of(System.getProperty("java.io.tmpdir")).resolve(name);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+      return Files.createTempFile("latchkey-npm-ci", ".log");
+    } catch (IOException e) {
+      throw new AzuriteUnavailableException("Cannot create a temporary file for the npm ci output of " + folder, e);
     }
   }
 
-  private static Path createTempFile(String prefix, String suffix) {
+  private static byte[] sha256(byte[] bytes) {
     try {
-      return Files.createTempFile(prefix, suffix);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a temporary file for the npm ci output", e);
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 }

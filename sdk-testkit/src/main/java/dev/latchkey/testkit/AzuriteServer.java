@@ -34,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Azurite Blob service (npm {@code azurite}, pinned in {@code sdk-testkit/azurite}) running as a
- * child process on 127.0.0.1, for tests of Azure Blob clients.
+ * The Azurite Blob service (npm {@code azurite}, pinned in {@code sdk-testkit/azurite} and bundled in
+ * this jar) running as a child process on 127.0.0.1, for tests of Azure Blob clients.
  *
  * <p>Azurite runs in strict mode (no {@code --loose}, no {@code --skipApiVersionCheck}) with
  * in-memory storage and telemetry off. It listens on a port the operating system picks ({@code
@@ -252,7 +252,8 @@ public final class AzuriteServer implements AutoCloseable {
 
   /**
    * Builder for {@link AzuriteServer}; not thread-safe. Defaults: plain HTTP, the emulator account,
-   * no debug log, 60 seconds to start, and the package folder found from the working directory.
+   * no debug log, 60 seconds to start, and the package folder found from the working directory or
+   * else the per-user cache folder.
    */
   public static final class Builder {
     private String accountName = EMULATOR_ACCOUNT;
@@ -262,6 +263,7 @@ public final class AzuriteServer implements AutoCloseable {
     private Path debugLog;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private Path packageFolder;
+    private Path cacheFolder;
 
     private Builder() {}
 
@@ -325,11 +327,28 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     /**
-     * Sets the folder with Azurite's {@code package.json} and {@code package-lock.json}. By default it
-     * is {@code sdk-testkit/azurite} in the working directory or the nearest parent that has one.
+     * Sets the folder with Azurite's {@code package.json} and {@code package-lock.json}, where {@link
+     * #start()} runs {@code npm ci} when {@code node_modules} is missing. Without it, Azurite comes
+     * from the {@link #cacheFolder(Path) cache folder} when one is set; otherwise from {@code
+     * sdk-testkit/azurite} in the working directory or the nearest parent that has one, as inside the
+     * Latchkey repository; and otherwise from the default cache folder.
      */
     public Builder packageFolder(Path folder) {
       this.packageFolder = Objects.requireNonNull(folder, "folder").toAbsolutePath();
+      return this;
+    }
+
+    /**
+     * Sets the cache folder that Azurite is installed into, in place of the system property {@code
+     * latchkey.azurite.cache}, the environment variable {@code LATCHKEY_AZURITE_CACHE} and the default
+     * {@code ~/.cache/latchkey} ({@code $XDG_CACHE_HOME/latchkey} when that variable is set). The
+     * first {@link #start()} writes the {@code package.json} and {@code package-lock.json} that the
+     * testkit jar contains to {@code azurite-VERSION} in that folder and runs {@code npm ci --no-audit
+     * --no-fund} there, under a file lock so that JVMs starting at once install it only once. Later
+     * starts reuse the install. A {@link #packageFolder(Path) package folder} takes precedence.
+     */
+    public Builder cacheFolder(Path folder) {
+      this.cacheFolder = Objects.requireNonNull(folder, "folder").toAbsolutePath();
       return this;
     }
 
@@ -341,7 +360,7 @@ public final class AzuriteServer implements AutoCloseable {
      *     end of its output
      */
     public AzuriteServer start() {
-      Path script = AzuriteInstallation.blobScript(packageFolder);
+      Path script = AzuriteInstallation.blobScript(packageFolder, cacheFolder);
       Path workDirectory = createWorkDirectory();
       try {
         return new AzuriteServer(this, launch(script, workDirectory));

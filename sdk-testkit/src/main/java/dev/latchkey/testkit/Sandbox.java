@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * #ENTRA_TENANT_ID}, an STS-compatible endpoint ({@link TestSts}) that
  * trusts the issuer's tokens and issues short-lived keys with session policies, S3Proxy ({@link
  * S3ProxyServer}) that accepts only the STS's unexpired keys within their session policies, and, when
- * Node.js is installed, Azurite ({@link AzuriteServer}).
+ * Node.js and npm are installed, Azurite ({@link AzuriteServer}). Outside the Latchkey repository the
+ * first start installs Azurite into a per-user cache folder ({@link AzuriteServer.Builder#cacheFolder}
+ * describes it). When Azurite cannot start, the sandbox runs without it and {@link
+ * #azuriteUnavailableReason()} returns why and what to run by hand.
  *
  * <p>Closing the sandbox stops every server it started, in reverse order.
  */

@@ -2,7 +2,6 @@ package dev.latchkey.azure.identity;
 
 import dev.latchkey.azure.internal.identity.AzureEnvironment;
 import dev.latchkey.azure.internal.identity.EndpointRules;
-import dev.latchkey.azure.internal.identity.HttpClients;
 import dev.latchkey.azure.internal.identity.NotConfiguredSource;
 import dev.latchkey.azure.internal.identity.Options;
 import dev.latchkey.credentials.AccessToken;
@@ -10,12 +9,8 @@ import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.providers.CredentialChainException;
 import dev.latchkey.credentials.providers.CredentialProviderChain;
 import java.net.URI;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import okhttp3.OkHttpClient;
 
 /**
  * The usual chain of Azure credential sources for a workload that runs in Azure or in a pipeline:
@@ -42,22 +37,15 @@ public final class DefaultAzureCredentials {
     return new Builder();
   }
 
-  /** Builder for the default chain; not thread-safe. */
-  public static final class Builder {
-    private Map<String, String> environment = System.getenv();
+  /**
+   * Builder for the default chain; not thread-safe. Every source reads the environment, requests the
+   * scope, derives its HTTP client from the one set here and uses the clock set here.
+   */
+  public static final class Builder extends EnvironmentSourceBuilder<Builder> {
     private String managedIdentityClientId;
     private URI imdsEndpoint = URI.create(ManagedIdentityCredentials.IMDS_TOKEN_URL);
-    private String scope = AzureScopes.STORAGE;
-    private OkHttpClient httpClient = HttpClients.shared();
-    private InstantSource clock = InstantSource.system();
 
     private Builder() {}
-
-    /** Sets the environment variables every source reads; default {@link System#getenv()}. */
-    public Builder environment(Map<String, String> environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
-      return this;
-    }
 
     /**
      * Sets the client id of the user-assigned managed identity, in place of {@code AZURE_CLIENT_ID}.
@@ -80,34 +68,16 @@ public final class DefaultAzureCredentials {
       return this;
     }
 
-    /** Sets the scope every source requests; default {@link AzureScopes#STORAGE}. */
-    public Builder scope(String scope) {
-      this.scope = Options.requireText("scope", scope);
-      return this;
-    }
-
-    /** Sets the OkHttp client every source derives its own from. */
-    public Builder httpClient(OkHttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-      return this;
-    }
-
-    /** Sets the clock of every source; default {@link InstantSource#system()}. */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
     /**
      * Builds the chain.
      *
      * @throws IllegalStateException if a variable that is set has an invalid value
      */
     public CredentialProvider<AccessToken> build() {
-      AzureEnvironment env = AzureEnvironment.of(environment);
+      AzureEnvironment env = AzureEnvironment.of(environment());
       List<CredentialProvider<AccessToken>> sources = new ArrayList<>();
       sources.add(EnvironmentCredentials.builder()
-          .environment(environment).scope(scope).httpClient(httpClient).clock(clock).build());
+          .environment(environment()).scope(scope()).httpClient(httpClient()).clock(clock()).build());
       sources.add(workloadIdentity(env));
       sources.add(managedIdentity(env));
       return CredentialProviderChain.of(sources);
@@ -123,16 +93,16 @@ public final class DefaultAzureCredentials {
             + " AZURE_FEDERATED_TOKEN_FILE is set, but AZURE_TENANT_ID or AZURE_CLIENT_ID is not");
       }
       return WorkloadIdentityCredentials.builder()
-          .environment(environment).scope(scope).httpClient(httpClient).clock(clock).build();
+          .environment(environment()).scope(scope()).httpClient(httpClient()).clock(clock()).build();
     }
 
     private CredentialProvider<AccessToken> managedIdentity(AzureEnvironment env) {
       ManagedIdentityCredentials.Builder builder = ManagedIdentityCredentials.builder()
-          .environment(environment)
+          .environment(environment())
           .imdsEndpoint(imdsEndpoint)
-          .scope(scope)
-          .httpClient(httpClient)
-          .clock(clock);
+          .scope(scope())
+          .httpClient(httpClient())
+          .clock(clock());
       String clientId = managedIdentityClientId != null ? managedIdentityClientId : env.clientId();
       if (clientId != null) {
         builder.clientId(clientId);

@@ -4,16 +4,12 @@ import dev.latchkey.auth.ClientAuthentication;
 import dev.latchkey.azure.internal.identity.EndpointRules;
 import dev.latchkey.azure.internal.identity.EntraAuthority;
 import dev.latchkey.azure.internal.identity.EntraTokenClients;
-import dev.latchkey.azure.internal.identity.HttpClients;
 import dev.latchkey.azure.internal.identity.Options;
 import dev.latchkey.azure.internal.identity.RequiredOptions;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialProvider;
 import java.net.URI;
-import java.time.InstantSource;
-import java.util.Objects;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * Options that the client secret, client certificate and workload identity builders share: the
@@ -27,16 +23,13 @@ import okhttp3.OkHttpClient;
  *
  * @param <B> the builder type that the setters return
  */
-abstract class EntraIdBuilder<B extends EntraIdBuilder<B>> {
+abstract class EntraIdBuilder<B extends EntraIdBuilder<B>> extends TokenSourceBuilder<B> {
 
   private static final HttpUrl DEFAULT_AUTHORITY_HOST = HttpUrl.get(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD);
 
   private String tenantId;
   private String clientId;
   private HttpUrl authorityHost;
-  private String scope = AzureScopes.STORAGE;
-  private OkHttpClient httpClient = HttpClients.shared();
-  private InstantSource clock = InstantSource.system();
 
   EntraIdBuilder() {}
 
@@ -67,27 +60,6 @@ abstract class EntraIdBuilder<B extends EntraIdBuilder<B>> {
    */
   public B authorityHost(URI authorityHost) {
     this.authorityHost = EndpointRules.requireTokenEndpoint("authorityHost", authorityHost);
-    return self();
-  }
-
-  /** Sets the scope to request; default {@link AzureScopes#STORAGE}. */
-  public B scope(String scope) {
-    this.scope = Options.requireText("scope", scope);
-    return self();
-  }
-
-  /** Sets the OkHttp client to derive the token client from; redirects are turned off on a copy. */
-  public B httpClient(OkHttpClient httpClient) {
-    this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-    return self();
-  }
-
-  /**
-   * Sets the clock for token expiries and for the issue and expiry times of a client assertion
-   * that this library signs; default {@link InstantSource#system()}.
-   */
-  public B clock(InstantSource clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
     return self();
   }
 
@@ -133,12 +105,7 @@ abstract class EntraIdBuilder<B extends EntraIdBuilder<B>> {
   final CredentialProvider<AccessToken> clientCredentials(
       String name, HttpUrl authority, String tenant, ClientAuthentication authentication) {
     EntraTokenClients.Settings settings =
-        new EntraTokenClients.Settings(authority, tenant, scope, httpClient, clock);
+        new EntraTokenClients.Settings(authority, tenant, scope(), httpClient(), clock());
     return EntraTokenClients.clientCredentials(name, settings, authentication);
-  }
-
-  @SuppressWarnings("unchecked") // Each subclass passes its own type as B.
-  private B self() {
-    return (B) this;
   }
 }

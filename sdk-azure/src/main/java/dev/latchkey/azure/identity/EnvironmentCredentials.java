@@ -1,20 +1,14 @@
 package dev.latchkey.azure.identity;
 
 import dev.latchkey.azure.internal.identity.AzureEnvironment;
-import dev.latchkey.azure.internal.identity.HttpClients;
 import dev.latchkey.azure.internal.identity.NotConfiguredSource;
-import dev.latchkey.azure.internal.identity.Options;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.SecretValue;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import okhttp3.OkHttpClient;
 
 /**
  * Access tokens of a Microsoft Entra ID application whose credentials are in environment variables,
@@ -44,37 +38,9 @@ public final class EnvironmentCredentials {
   }
 
   /** Builder for an environment token provider; not thread-safe. */
-  public static final class Builder {
-    private Map<String, String> environment = System.getenv();
-    private String scope = AzureScopes.STORAGE;
-    private OkHttpClient httpClient = HttpClients.shared();
-    private InstantSource clock = InstantSource.system();
+  public static final class Builder extends EnvironmentSourceBuilder<Builder> {
 
     private Builder() {}
-
-    /** Sets the environment variables to read; default {@link System#getenv()}. */
-    public Builder environment(Map<String, String> environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
-      return this;
-    }
-
-    /** Sets the scope to request; default {@link AzureScopes#STORAGE}. */
-    public Builder scope(String scope) {
-      this.scope = Options.requireText("scope", scope);
-      return this;
-    }
-
-    /** Sets the OkHttp client to derive the token client from; redirects are turned off on a copy. */
-    public Builder httpClient(OkHttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-      return this;
-    }
-
-    /** Sets the clock for token expiries and assertion times; default {@link InstantSource#system()}. */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
 
     /**
      * Builds the provider that the variables describe.
@@ -83,7 +49,7 @@ public final class EnvironmentCredentials {
      *     malformed tenant id or an unreadable certificate file
      */
     public CredentialProvider<AccessToken> build() {
-      AzureEnvironment env = AzureEnvironment.of(environment);
+      AzureEnvironment env = AzureEnvironment.of(environment());
       boolean secret = env.has(AzureEnvironment.AZURE_CLIENT_SECRET);
       boolean certificate = env.has(AzureEnvironment.AZURE_CLIENT_CERTIFICATE_PATH);
       if (!secret && !certificate) {
@@ -128,9 +94,9 @@ public final class EnvironmentCredentials {
           .tenantId(env.tenantId())
           .clientId(env.clientId())
           .authorityHost(env.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD).uri())
-          .scope(scope)
-          .httpClient(httpClient)
-          .clock(clock);
+          .scope(scope())
+          .httpClient(httpClient())
+          .clock(clock());
     }
 
     private static CredentialProvider<AccessToken> notConfigured(String reason) {

@@ -37,7 +37,9 @@ import okhttp3.OkHttpClient;
  *
  * <p>Each {@code fetch()} requests a new token; wrap the provider in a credential cache. IMDS
  * responses 404, 410, 429 and 5xx are retried with exponential backoff (1 s doubling to 16 s) for
- * {@link Builder#maxRetryDuration} (70 s by default), App Service 429 and 5xx likewise.
+ * {@link Builder#maxRetryDuration} (70 s by default), App Service 429 and 5xx likewise. A {@code
+ * Retry-After} header, in seconds or as an HTTP date, lengthens a wait to the delay it requests, but
+ * no wait goes past the end of that duration.
  *
  * <p>The first IMDS request of a provider is a probe without the {@code Metadata} header, which Azure
  * IMDS rejects with 400. If no connection opens within the connect timeout (1 s by default), or the

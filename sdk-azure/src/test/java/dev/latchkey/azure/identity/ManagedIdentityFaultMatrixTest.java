@@ -7,35 +7,27 @@ import dev.latchkey.azure.testing.ImdsDispatcher;
 import dev.latchkey.azure.testing.RecordingSleeper;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialCache;
-import dev.latchkey.credentials.CredentialEvent;
 import dev.latchkey.credentials.CredentialException;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.testkit.FakeClock;
 import dev.latchkey.testkit.Fault;
-import dev.latchkey.testkit.FaultInjectingProxy;
+import dev.latchkey.testkit.FaultMatrix;
+import dev.latchkey.testkit.FaultMatrix.Outcome;
+import dev.latchkey.testkit.InjectedResponse;
+import dev.latchkey.testkit.ResponseScript;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,10 +44,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * failure.
  *
  * <p>Neither endpoint runs outside Azure and no proxy can sit in front of a link-local service, so a
- * MockWebServer plays both and responds with {@link FaultInjectingProxy#faultyResponse}. The IMDS probe
- * (the token request without {@code Metadata: true}) always gets the 400 that IMDS gives it: faults
- * of the probe are covered in {@code ManagedIdentityClientTest}. Waits between retries go to a {@link
- * RecordingSleeper} that moves a {@link FakeClock}, so the 5-second retry budget costs no real time.
+ * MockWebServer plays both and responds with the {@link InjectedResponse}s of a {@link
+ * ResponseScript}. The IMDS probe (the token request without {@code Metadata: true}) always gets the
+ * 400 that IMDS gives it: faults of the probe are covered in {@code ManagedIdentityClientTest}. Waits
+ * between retries go to a {@link RecordingSleeper} that moves a {@link FakeClock}, so the 5-second
+ * retry budget costs no real time. The checks shared with the other credential matrices are in
+ * {@link FaultMatrix}.
  */
 class ManagedIdentityFaultMatrixTest {
 
@@ -67,14 +61,26 @@ class ManagedIdentityFaultMatrixTest {
       + "\"resource\":\"https://storage.azure.com\",\"token_type\":\"Bearer\"}";
   private static final Duration SECOND = Duration.ofSeconds(1);
 
+  /** The token response cut in half, with a Content-Length that matches, so only JSON parsing fails. */
+  private static final InjectedResponse CUT_OFF_JSON = InjectedResponse.cutOffBody(TOKEN_BODY);
+  /** HTTP 503 with {@code Retry-After} as an HTTP date 3 seconds after the clock's start. */
+  private static final InjectedResponse RETRY_AT_DATE =
+      InjectedResponse.retryAfter(503, "Sun, 01 Mar 2026 10:00:03 GMT", Duration.ofSeconds(3));
+  /** HTTP 503 with {@code Retry-After} as an HTTP date before the clock's start: the backoff stays. */
+  private static final InjectedResponse RETRY_AT_PAST_DATE =
+      InjectedResponse.retryAfter(503, "Sun, 01 Mar 2026 09:59:00 GMT", Duration.ZERO);
+  /** HTTP 503 with {@code Retry-After} a day after the clock's start: the 5-second budget bounds it. */
+  private static final InjectedResponse RETRY_AT_FAR_DATE =
+      InjectedResponse.retryAfter(503, "Mon, 02 Mar 2026 10:00:00 GMT", Duration.ofDays(1));
+
   private final MockWebServer server = new MockWebServer();
-  private final FaultyIdentityEndpoint endpoint = new FaultyIdentityEndpoint();
+  private final ResponseScript script = new ResponseScript();
   private final FakeClock clock = FakeClock.at(START);
   private final RecordingSleeper sleeper = new RecordingSleeper(clock);
 
   @BeforeEach
   void startServer() throws IOException {
-    server.setDispatcher(endpoint);
+    server.setDispatcher(new FaultyIdentityEndpoint(script));
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
@@ -86,25 +92,28 @@ class ManagedIdentityFaultMatrixTest {
   /** The rows: injected response, times in a row, outcome, message fragment, waits before the retries. */
   static Stream<Arguments> rows() {
     return Stream.of(
-        Arguments.of(fault(Fault.status(500)), 1, Outcome.TOKEN, "", List.of(SECOND)),
-        Arguments.of(fault(Fault.status(503)), 1, Outcome.TOKEN, "", List.of(SECOND)),
-        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(3))), 1, Outcome.TOKEN, "",
+        Arguments.of(fault(Fault.status(500)), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.status(503)), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(3))), 1, Outcome.SUCCEEDS, "",
             List.of(Duration.ofSeconds(3))),
-        Arguments.of(fault(Fault.tooManyRequests(null)), 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.tooManyRequests(null)), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(RETRY_AT_DATE, 1, Outcome.SUCCEEDS, "", List.of(Duration.ofSeconds(3))),
+        Arguments.of(RETRY_AT_PAST_DATE, 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(RETRY_AT_FAR_DATE, 1, Outcome.SUCCEEDS, "", List.of(Duration.ofSeconds(5))),
         Arguments.of(fault(Fault.status(503)), 4, Outcome.RETRYABLE, "HTTP 503",
             List.of(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2))),
         Arguments.of(fault(Fault.tooManyRequests(null)), 4, Outcome.RETRYABLE, "HTTP 429",
             List.of(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2))),
-        Arguments.of(fault(Fault.connectionReset()), 1, Outcome.TOKEN, "", List.of(SECOND)),
-        Arguments.of(fault(Fault.truncatedBody()), 1, Outcome.TOKEN, "", List.of(SECOND)),
-        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), 1, Outcome.TOKEN, "", List.of(SECOND)),
-        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), 1, Outcome.TOKEN, "", List.of(SECOND)),
-        Arguments.of(InjectedResponse.TRICKLING_TOKEN, 1, Outcome.TOKEN, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.connectionReset()), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.truncatedBody()), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(InjectedResponse.trickling(), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
         Arguments.of(fault(Fault.malformedBody()), 1, Outcome.FATAL, "not valid JSON", List.of()),
-        Arguments.of(InjectedResponse.CUT_OFF_JSON, 1, Outcome.FATAL, "not valid JSON", List.of()),
+        Arguments.of(CUT_OFF_JSON, 1, Outcome.FATAL, "not valid JSON", List.of()),
         Arguments.of(fault(Fault.oversizedBody(100L << 20)), 1, Outcome.FATAL, "larger than 65536 bytes", List.of()),
-        Arguments.of(fault(Fault.wrongContentType()), 1, Outcome.TOKEN, "", List.of()),
-        Arguments.of(fault(Fault.duplicateHeaders()), 1, Outcome.TOKEN, "", List.of()));
+        Arguments.of(fault(Fault.wrongContentType()), 1, Outcome.SUCCEEDS, "", List.of()),
+        Arguments.of(fault(Fault.duplicateHeaders()), 1, Outcome.SUCCEEDS, "", List.of()));
   }
 
   static Stream<Arguments> faults() {
@@ -112,27 +121,19 @@ class ManagedIdentityFaultMatrixTest {
   }
 
   static Stream<Arguments> failures() {
-    return faults().filter(row -> row.get()[3] != Outcome.TOKEN);
+    return faults().filter(row -> row.get()[3] != Outcome.SUCCEEDS);
   }
 
   @ParameterizedTest(name = "{0}: {1} x {2}")
   @MethodSource("faults")
   void faultHasExpectedOutcome(Kind kind, InjectedResponse response, int times, Outcome outcome, String messageFragment,
       List<Duration> waits) {
-    endpoint.inject(response, times);
+    script.inject(kind.path, response, times);
 
     Throwable thrown = catchThrowable(provider(kind)::fetch);
 
-    if (outcome == Outcome.TOKEN) {
-      assertThat(thrown).as("failure").isNull();
-    } else {
-      assertThat(thrown).as("typed failure").isInstanceOf(CredentialException.class)
-          .isNotInstanceOf(CredentialNotConfiguredException.class);
-      assertThat(((CredentialException) thrown).isRetryable()).as("retryable: " + thrown.getMessage())
-          .isEqualTo(outcome == Outcome.RETRYABLE);
-      assertThat(thrown.getMessage()).contains(messageFragment);
-    }
-    assertThat(endpoint.injected()).as("faults injected").isEqualTo(times);
+    FaultMatrix.assertOutcome(thrown, outcome, messageFragment, CredentialException.class);
+    assertThat(script.injected()).as("faults injected").isEqualTo(times);
     assertThat(sleeper.sleeps()).as("waits before retries").isEqualTo(waits);
     assertThat(String.valueOf(thrown)).as("failure text").doesNotContain(IDENTITY_HEADER, ACCESS_TOKEN);
     assertThat(catchThrowable(provider(kind)::fetch)).as("failure of the fetch after the faults").isNull();
@@ -142,34 +143,16 @@ class ManagedIdentityFaultMatrixTest {
   @MethodSource("failures")
   void cacheServesHeldTokenThroughFault(Kind kind, InjectedResponse response, int times, Outcome outcome,
       String messageFragment, List<Duration> waits) {
-    List<CredentialEvent> events = new CopyOnWriteArrayList<>();
-    CredentialCache<AccessToken> cache = CredentialCache.builder(provider(kind))
-        .clock(clock)
-        .scheduler((task, delay) -> new CompletableFuture<>())
-        .fetchExecutor(Runnable::run)
-        .listener(events::add)
-        .build();
-    AccessToken held = cache.current();
-    clock.set(Instant.parse("2026-03-01T10:58:00Z"));
-    endpoint.inject(response, times);
+    FaultMatrix.assertCacheServesHeld(provider(kind), clock, Instant.parse("2026-03-01T10:58:00Z"),
+        () -> script.inject(kind.path, response, times));
 
-    AccessToken served = cache.current();
-    cache.close();
-
-    assertThat(endpoint.injected()).as("faults injected").isEqualTo(times);
-    assertThat(served).as("held token served").isSameAs(held);
-    assertThat(events).extracting(CredentialEvent::type)
-        .containsExactly(CredentialEvent.Type.ISSUED, CredentialEvent.Type.REFRESH_FAILED);
-    assertThat(events.get(1).failureCause()).get().isInstanceOf(CredentialException.class);
+    assertThat(script.injected()).as("faults injected").isEqualTo(times);
   }
 
   @ParameterizedTest
   @EnumSource(Kind.class)
-  void refusedConnectionHasTypedOutcome(Kind kind) throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      closedPort = socket.getLocalPort();
-    }
+  void refusedConnectionHasTypedOutcome(Kind kind) {
+    int closedPort = FaultMatrix.closedPort();
     URI closed = URI.create("http://127.0.0.1:" + closedPort + kind.path);
     ManagedIdentityCredentials.Builder builder = builder().imdsEndpoint(closed);
     if (kind == Kind.APP_SERVICE) {
@@ -209,13 +192,11 @@ class ManagedIdentityFaultMatrixTest {
         .readTimeout(SECOND)
         .callTimeout(Duration.ofMillis(2500))
         .maxRetryDuration(Duration.ofSeconds(5))
-        // No idle connections, so OkHttp cannot quietly resend a request whose reused connection
-        // failed, and every injected fault reaches the provider.
-        .httpClient(new OkHttpClient.Builder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build());
+        .httpClient(FaultMatrix.clientWithoutIdleConnections());
   }
 
   private static InjectedResponse fault(Fault fault) {
-    return new InjectedResponse(fault.toString(), normal -> FaultInjectingProxy.faultyResponse(fault, () -> normal));
+    return InjectedResponse.of(fault);
   }
 
   private static Arguments prepend(Kind kind, Arguments row) {
@@ -238,47 +219,15 @@ class ManagedIdentityFaultMatrixTest {
     }
   }
 
-  /** What a fetch through faults must end in. */
-  enum Outcome {
-    TOKEN,
-    RETRYABLE,
-    FATAL
-  }
-
-  /** A response in place of the one the endpoint sends, built from its normal token response. */
-  record InjectedResponse(String name, Function<MockResponse.Builder, MockResponse> build) {
-
-    /** The token response cut in half, with a Content-Length that matches, so only JSON parsing fails. */
-    static final InjectedResponse CUT_OFF_JSON = new InjectedResponse("cut-off JSON", normal ->
-        new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
-            .body(TOKEN_BODY.substring(0, TOKEN_BODY.length() / 2)).build());
-
-    /** The token response one byte every 50 ms: each byte arrives within the read timeout. */
-    static final InjectedResponse TRICKLING_TOKEN = new InjectedResponse("trickling token", normal ->
-        normal.throttleBody(1, 50, TimeUnit.MILLISECONDS).build());
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
   /**
    * Plays both endpoints. It responds to the IMDS probe with 400, to a token request with the injected
    * responses first and then a token, and to a request without the expected header with 401.
    */
   private static final class FaultyIdentityEndpoint extends Dispatcher {
-    private final Queue<InjectedResponse> script = new ArrayDeque<>();
-    private final AtomicInteger injected = new AtomicInteger();
+    private final ResponseScript script;
 
-    synchronized void inject(InjectedResponse response, int times) {
-      for (int i = 0; i < times; i++) {
-        script.add(response);
-      }
-    }
-
-    int injected() {
-      return injected.get();
+    FaultyIdentityEndpoint(ResponseScript script) {
+      this.script = script;
     }
 
     @Override
@@ -295,18 +244,9 @@ class ManagedIdentityFaultMatrixTest {
       if (!imds && !appService) {
         return new MockResponse.Builder().code(401).body("{\"error\":\"unexpected request\"}").build();
       }
-      InjectedResponse response = nextResponse();
       MockResponse.Builder normal = new MockResponse.Builder().code(200)
           .setHeader("Content-Type", "application/json").body(TOKEN_BODY);
-      if (response == null) {
-        return normal.build();
-      }
-      injected.incrementAndGet();
-      return response.build().apply(normal);
-    }
-
-    private synchronized InjectedResponse nextResponse() {
-      return script.poll();
+      return script.respond(path, normal);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.s3.internal;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.signing.SignableRequest;
 import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
@@ -21,6 +22,8 @@ import javax.crypto.Mac;
  * threads and never handed out of the engine.
  */
 final class SigningWorkspace {
+
+  private static final byte[] DATE_PARAMETER = "X-Amz-Date=".getBytes(StandardCharsets.US_ASCII);
 
   private static final ThreadLocal<SigningWorkspace> CURRENT = ThreadLocal.withInitial(SigningWorkspace::new);
 
@@ -102,6 +105,30 @@ final class SigningWorkspace {
   final int[] presignBlockEnds = new int[6];
   SigningKeyCache.SigningKey presignBlockKey;
   long presignBlockSecond = Long.MIN_VALUE;
+
+  /**
+   * The SigV4 query of the last presigned URL whose request had no query of its own: in canonical
+   * order for the canonical request, and in wire order for the URL, ending with {@code
+   * X-Amz-Signature=}. Both follow from the signing key, the expiry, the signed header names and
+   * the {@code X-Amz-Date} value. Each engine derives its own key object per credential and date, so
+   * the key also fixes the session token. The queries are reused while the first three stay the
+   * same, with the date rewritten in place; see {@link #reusePresignQuery}. A session token they
+   * contain stays in these buffers, as it does in {@link #params} and {@link #output}.
+   */
+  final ByteBuf presignCanonicalQuery = new ByteBuf(256);
+  final ByteBuf presignUrlQuery = new ByteBuf(256);
+  /** Offset of the 16-byte {@code X-Amz-Date} value in both {@link #presignCanonicalQuery} and {@link #presignUrlQuery}. */
+  private int presignDateAt;
+  /** The {@link #signedHeaders} that the presigning query above was written for. */
+  final ByteBuf presignQuerySignedHeaders = new ByteBuf(64);
+  private SigningKeyCache.SigningKey presignQueryKey;
+  private long presignQuerySecond = Long.MIN_VALUE;
+  private long presignQueryExpiry;
+  /** Start and end offsets of the last canonical request's query in {@link #canonical}. */
+  int canonicalQueryStart;
+  int canonicalQueryEnd;
+  /** Offset of the SigV4 parameters of the last presigned URL in {@link #output}. */
+  int addedParamsStart;
 
   /** The last path the canonical path was written from, if it is all ASCII; otherwise null. */
   String asciiPath;
@@ -275,6 +302,67 @@ final class SigningWorkspace {
     headerValues[headerCount] = value;
     headerValueTrusted[headerCount] = trusted;
     headerCount++;
+  }
+
+  /**
+   * Returns whether {@link #presignCanonicalQuery} and {@link #presignUrlQuery} were written for
+   * this signing key, expiry and the current {@link #signedHeaders}. If so, and they were written in
+   * another second, their {@code X-Amz-Date} value is replaced by that of the last {@link #amzDate}
+   * call. A new date comes with a new signing key, so only the time of day can differ.
+   */
+  boolean reusePresignQuery(SigningKeyCache.SigningKey key, long expirySeconds) {
+    if (presignQueryKey != key || presignQueryExpiry != expirySeconds
+        || !Arrays.equals(signedHeaders.array(), 0, signedHeaders.length(),
+            presignQuerySignedHeaders.array(), 0, presignQuerySignedHeaders.length())) {
+      return false;
+    }
+    if (presignQuerySecond != cachedEpochSecond) {
+      System.arraycopy(amzDateBytes, 0, presignCanonicalQuery.array(), presignDateAt, 16);
+      System.arraycopy(amzDateBytes, 0, presignUrlQuery.array(), presignDateAt, 16);
+      presignQuerySecond = cachedEpochSecond;
+    }
+    return true;
+  }
+
+  /**
+   * Keeps the SigV4 query just written for a request without a query of its own: the canonical
+   * query from {@link #canonical}, and the URL's from {@code url[urlQueryStart, urlQueryEnd)}.
+   *
+   * <p>Both queries start with {@code X-Amz-Algorithm}, {@code -Credential} and {@code -Date}, the
+   * first three in sorted order and the first three written, so the date value is where {@link
+   * #presignBlock} puts it, plus the two {@code =} and two {@code &} between the first three
+   * parameters and the {@code =} of the date. The query is not kept if the date is not found there.
+   */
+  void recordPresignQuery(SigningKeyCache.SigningKey key, long expirySeconds, ByteBuf url, int urlQueryStart,
+      int urlQueryEnd) {
+    int dateAt = presignBlockEnds[4] + 5;
+    if (!isAmzDateAt(canonical, canonicalQueryStart + dateAt) || !isAmzDateAt(url, urlQueryStart + dateAt)) {
+      presignQueryKey = null;
+      return;
+    }
+    presignCanonicalQuery.reset();
+    presignCanonicalQuery.append(canonical.array(), canonicalQueryStart, canonicalQueryEnd);
+    presignUrlQuery.reset();
+    presignUrlQuery.append(url.array(), urlQueryStart, urlQueryEnd);
+    presignDateAt = dateAt;
+    presignQuerySignedHeaders.reset();
+    presignQuerySignedHeaders.append(signedHeaders.array(), 0, signedHeaders.length());
+    presignQueryKey = key;
+    presignQuerySecond = cachedEpochSecond;
+    presignQueryExpiry = expirySeconds;
+  }
+
+  /** Returns whether {@code X-Amz-Date=} ends at {@code valueAt}, followed by the value of the last {@link #amzDate} call. */
+  private boolean isAmzDateAt(ByteBuf buffer, int valueAt) {
+    int nameAt = valueAt - DATE_PARAMETER.length;
+    return nameAt >= 0 && valueAt + 16 <= buffer.length()
+        && Arrays.equals(buffer.array(), nameAt, valueAt, DATE_PARAMETER, 0, DATE_PARAMETER.length)
+        && Arrays.equals(buffer.array(), valueAt, valueAt + 16, amzDateBytes, 0, 16);
+  }
+
+  /** Forgets the presigning query, so that the next presigned URL builds it again; for tests. */
+  void forgetPresignQuery() {
+    presignQueryKey = null;
   }
 
   void clearParams() {

@@ -3,37 +3,28 @@ package dev.latchkey.s3.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialCache;
-import dev.latchkey.credentials.CredentialEvent;
 import dev.latchkey.credentials.CredentialException;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
 import dev.latchkey.testkit.FakeClock;
 import dev.latchkey.testkit.Fault;
-import dev.latchkey.testkit.FaultInjectingProxy;
+import dev.latchkey.testkit.FaultMatrix;
+import dev.latchkey.testkit.FaultMatrix.Outcome;
+import dev.latchkey.testkit.InjectedResponse;
+import dev.latchkey.testkit.ResponseScript;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every fault.
  *
  * <p>No real IMDS runs outside EC2 and no proxy can sit in front of a link-local service, so a
- * MockWebServer plays IMDS and responds with {@link FaultInjectingProxy#faultyResponse}.
+ * MockWebServer plays IMDS and responds with the {@link InjectedResponse}s of a {@link
+ * ResponseScript}. The checks shared with the other credential matrices are in {@link FaultMatrix}.
  */
 class InstanceMetadataFaultMatrixTest {
 
@@ -61,14 +53,26 @@ class InstanceMetadataFaultMatrixTest {
       + "\"Token\":\"matrix-imds-session\",\"Expiration\":\"2026-03-01T11:00:00Z\"}";
   private static final Duration BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
+  private static final int MAX_ATTEMPTS = 3;
+
+  /** The credential document cut in half, with a Content-Length that matches, so only JSON parsing fails. */
+  private static final InjectedResponse CUT_OFF_JSON = InjectedResponse.cutOffBody(DOCUMENT);
+  /** A session token with a line break, which OkHttp rejects as a header value. */
+  private static final InjectedResponse TOKEN_WITH_LINE_BREAK = InjectedResponse.of("token with a line break",
+      normal -> normal.body("AQAE\nmatrix").build());
+  /** HTTP 503 with {@code Retry-After} as an HTTP date 1 second after the provider's clock. */
+  private static final InjectedResponse UNAVAILABLE_UNTIL_DATE =
+      InjectedResponse.retryAfter(503, "Sun, 01 Mar 2026 10:00:01 GMT", Duration.ofSeconds(1));
+  /** HTTP 503 with a negative {@code Retry-After}, which is invalid, so the provider keeps its backoff. */
+  private static final InjectedResponse UNAVAILABLE_WITH_NEGATIVE_DELAY = InjectedResponse.retryAfter(503, "-3", null);
 
   private final MockWebServer server = new MockWebServer();
-  private final FaultyImds imds = new FaultyImds();
+  private final ResponseScript script = new ResponseScript();
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startServer() throws IOException {
-    server.setDispatcher(imds);
+    server.setDispatcher(new FaultyImds(script));
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
@@ -79,12 +83,12 @@ class InstanceMetadataFaultMatrixTest {
 
   static Stream<Arguments> faults() {
     return Stream.of(
-        Arguments.of(fault(Fault.status(500)), Step.CREDENTIALS, 1, Outcome.KEYS, ""),
-        Arguments.of(fault(Fault.status(503)), Step.TOKEN, 1, Outcome.KEYS, ""),
-        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(1))), Step.ROLE, 1, Outcome.KEYS, ""),
-        Arguments.of(fault(Fault.tooManyRequests(null)), Step.CREDENTIALS, 1, Outcome.KEYS, ""),
-        Arguments.of(InjectedResponse.UNAVAILABLE_UNTIL_DATE, Step.TOKEN, 1, Outcome.KEYS, ""),
-        Arguments.of(InjectedResponse.UNAVAILABLE_WITH_NEGATIVE_DELAY, Step.CREDENTIALS, 1, Outcome.KEYS, ""),
+        Arguments.of(fault(Fault.status(500)), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(fault(Fault.status(503)), Step.TOKEN, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(1))), Step.ROLE, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(fault(Fault.tooManyRequests(null)), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(UNAVAILABLE_UNTIL_DATE, Step.TOKEN, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(UNAVAILABLE_WITH_NEGATIVE_DELAY, Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
         Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(30))), Step.CREDENTIALS, 3,
             Outcome.RETRYABLE, "HTTP 429"),
         Arguments.of(fault(Fault.status(503)), Step.CREDENTIALS, 3, Outcome.RETRYABLE, "HTTP 503"),
@@ -105,78 +109,50 @@ class InstanceMetadataFaultMatrixTest {
             Outcome.RETRYABLE, "timed out while reading the credentials"),
         Arguments.of(fault(Fault.malformedBody()), Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON"),
         Arguments.of(fault(Fault.malformedBody()), Step.ROLE, 1, Outcome.FATAL, "not a valid IAM role name"),
-        Arguments.of(InjectedResponse.CUT_OFF_JSON, Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON at line 1"),
-        Arguments.of(InjectedResponse.TOKEN_WITH_LINE_BREAK, Step.TOKEN, 1, Outcome.FATAL, "not visible ASCII text"),
+        Arguments.of(CUT_OFF_JSON, Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON at line 1"),
+        Arguments.of(TOKEN_WITH_LINE_BREAK, Step.TOKEN, 1, Outcome.FATAL, "not visible ASCII text"),
         Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.CREDENTIALS, 1,
             Outcome.FATAL, "larger than 65536 bytes"),
         Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.TOKEN, 1, Outcome.FATAL, "larger than 65536 bytes"),
-        Arguments.of(fault(Fault.wrongContentType()), Step.CREDENTIALS, 1, Outcome.KEYS, ""),
-        Arguments.of(fault(Fault.duplicateHeaders()), Step.TOKEN, 1, Outcome.KEYS, ""),
-        Arguments.of(fault(Fault.duplicateHeaders()), Step.CREDENTIALS, 1, Outcome.KEYS, ""));
+        Arguments.of(fault(Fault.wrongContentType()), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(fault(Fault.duplicateHeaders()), Step.TOKEN, 1, Outcome.SUCCEEDS, ""),
+        Arguments.of(fault(Fault.duplicateHeaders()), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""));
   }
 
   @ParameterizedTest(name = "{0} on {1} x {2}")
   @MethodSource("faults")
   void faultHasExpectedOutcome(InjectedResponse response, Step step, int times,
       Outcome outcome, String messageFragment) {
-    imds.inject(step, response, times);
+    script.inject(step.path, response, times);
 
     Throwable thrown = catchThrowable(provider()::fetch);
 
-    switch (outcome) {
-      case KEYS -> assertThat(thrown).as("failure").isNull();
-      case NOT_CONFIGURED -> {
-        assertThat(thrown).isInstanceOf(CredentialNotConfiguredException.class);
-        assertThat(thrown.getMessage()).contains(messageFragment);
-      }
-      case RETRYABLE, FATAL -> {
-        assertThat(thrown).as("typed failure").isInstanceOf(CredentialException.class)
-            .isNotInstanceOf(CredentialNotConfiguredException.class);
-        assertThat(((CredentialException) thrown).isRetryable()).as("retryable: " + thrown.getMessage())
-            .isEqualTo(outcome == Outcome.RETRYABLE);
-        assertThat(thrown.getMessage()).contains(messageFragment);
-      }
-    }
-    assertThat(imds.injected()).as("faults injected").isEqualTo(times);
-    assertThat(sleeps).as("waits before retries")
-        .isEqualTo(response.retriedByStatus() ? retryWaits(times, response.retryAfter()) : List.of());
+    FaultMatrix.assertOutcome(thrown, outcome, messageFragment, CredentialException.class);
+    assertThat(script.injected()).as("faults injected").isEqualTo(times);
+    assertThat(sleeps).as("waits before retries").isEqualTo(response.retriedByStatus()
+        ? FaultMatrix.expectedWaits(BACKOFF, MAX_RETRY_DELAY, MAX_ATTEMPTS, times, response.retryAfter())
+        : List.of());
     assertThat(String.valueOf(thrown)).as("failure text").doesNotContain(SESSION_TOKEN, "matrix-imds-secret");
     assertThat(catchThrowable(provider()::fetch)).as("failure of the fetch after the faults").isNull();
   }
 
   static Stream<Arguments> failures() {
-    return faults().filter(row -> row.get()[3] != Outcome.KEYS);
+    return faults().filter(row -> row.get()[3] != Outcome.SUCCEEDS);
   }
 
   @ParameterizedTest(name = "{0} on {1} x {2}")
   @MethodSource("failures")
   void cacheServesHeldKeysThroughFault(InjectedResponse response, Step step, int times,
       Outcome outcome, String messageFragment) {
-    FakeClock clock = FakeClock.at(START);
-    List<CredentialEvent> events = new CopyOnWriteArrayList<>();
-    CredentialCache<AwsCredentials> cache = CredentialCache.builder(provider())
-        .clock(clock)
-        .scheduler((task, delay) -> new CompletableFuture<>())
-        .fetchExecutor(Runnable::run)
-        .listener(events::add)
-        .build();
-    AwsCredentials held = cache.current();
-    clock.set(Instant.parse("2026-03-01T10:58:00Z"));
-    imds.inject(step, response, times);
+    FaultMatrix.assertCacheServesHeld(provider(), FakeClock.at(START), Instant.parse("2026-03-01T10:58:00Z"),
+        () -> script.inject(step.path, response, times));
 
-    AwsCredentials served = cache.current();
-    cache.close();
-
-    assertThat(imds.injected()).as("faults injected").isEqualTo(times);
-    assertThat(served).as("held keys served").isSameAs(held);
-    assertThat(events).extracting(CredentialEvent::type)
-        .containsExactly(CredentialEvent.Type.ISSUED, CredentialEvent.Type.REFRESH_FAILED);
-    assertThat(events.get(1).failureCause()).get().isInstanceOf(CredentialException.class);
+    assertThat(script.injected()).as("faults injected").isEqualTo(times);
   }
 
   @Test
   void tricklingBodyHitsCallTimeout() {
-    imds.inject(Step.CREDENTIALS, InjectedResponse.TRICKLING_DOCUMENT, 1);
+    script.inject(Step.CREDENTIALS.path, InjectedResponse.trickling(), 1);
     InstanceMetadataCredentialsProvider provider = builder()
         .readTimeout(Duration.ofSeconds(1))
         .callTimeout(Duration.ofMillis(500))
@@ -190,11 +166,8 @@ class InstanceMetadataFaultMatrixTest {
   }
 
   @Test
-  void refusedConnectionIsNotConfigured() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      closedPort = socket.getLocalPort();
-    }
+  void refusedConnectionIsNotConfigured() {
+    int closedPort = FaultMatrix.closedPort();
     InstanceMetadataCredentialsProvider provider = builder()
         .endpoint(URI.create("http://127.0.0.1:" + closedPort))
         .build();
@@ -221,33 +194,11 @@ class InstanceMetadataFaultMatrixTest {
         .maxRetryDelay(MAX_RETRY_DELAY)
         .sleeper(sleeps::add)
         .clock(FakeClock.at(START))
-        // No idle connections, so OkHttp cannot quietly resend a request whose reused connection
-        // failed, and every injected fault reaches the provider.
-        .httpClient(new OkHttpClient.Builder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build());
-  }
-
-  /**
-   * Returns the waits of 3 attempts when {@code failures} attempts get 429 or 5xx: a backoff of 100
-   * ms, then doubling, and no wait after the last attempt. A {@code Retry-After} delay, capped at 2
-   * seconds, replaces a shorter backoff.
-   */
-  private static List<Duration> retryWaits(int failures, Duration retryAfter) {
-    return Stream.iterate(BACKOFF, wait -> wait.multipliedBy(2)).limit(Math.min(failures, 2))
-        .map(backoff -> {
-          if (retryAfter == null) {
-            return backoff;
-          }
-          Duration requested = retryAfter.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryAfter;
-          return requested.compareTo(backoff) > 0 ? requested : backoff;
-        })
-        .toList();
+        .httpClient(FaultMatrix.clientWithoutIdleConnections());
   }
 
   private static InjectedResponse fault(Fault fault) {
-    boolean status = fault.kind() == Fault.Kind.STATUS || fault.kind() == Fault.Kind.TOO_MANY_REQUESTS;
-    Duration retryAfter = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS ? fault.delay() : null;
-    return new InjectedResponse(fault.toString(), status, retryAfter,
-        normal -> FaultInjectingProxy.faultyResponse(fault, () -> normal));
+    return InjectedResponse.of(fault);
   }
 
   /** The three IMDSv2 requests of one fetch. */
@@ -269,68 +220,12 @@ class InstanceMetadataFaultMatrixTest {
     }
   }
 
-  /** What a call through faults must end in. */
-  enum Outcome {
-    KEYS,
-    NOT_CONFIGURED,
-    RETRYABLE,
-    FATAL
-  }
-
-  /**
-   * A response in place of the one IMDS sends, built from the normal response of a step.
-   *
-   * @param retriedByStatus whether the provider retries it for its status, 429 or 5xx
-   * @param retryAfter the valid delay its {@code Retry-After} header requests, or {@code null}
-   */
-  record InjectedResponse(String name, boolean retriedByStatus, Duration retryAfter,
-      Function<MockResponse.Builder, MockResponse> build) {
-
-    /** The credential document cut in half, with a Content-Length that matches, so only JSON parsing fails. */
-    static final InjectedResponse CUT_OFF_JSON = new InjectedResponse("cut-off JSON", false, null, normal ->
-        new MockResponse.Builder().code(200).body(DOCUMENT.substring(0, DOCUMENT.length() / 2)).build());
-
-    /** A session token with a line break, which OkHttp rejects as a header value. */
-    static final InjectedResponse TOKEN_WITH_LINE_BREAK = new InjectedResponse("token with a line break", false, null,
-        normal -> new MockResponse.Builder().code(200).body("AQAE\nmatrix").build());
-
-    /** The document one byte every 50 ms: each byte arrives within the read timeout. */
-    static final InjectedResponse TRICKLING_DOCUMENT = new InjectedResponse("trickling document", false, null,
-        normal -> normal.throttleBody(1, 50, TimeUnit.MILLISECONDS).build());
-
-    /** HTTP 503 with {@code Retry-After} as an HTTP date 1 second after the provider's clock. */
-    static final InjectedResponse UNAVAILABLE_UNTIL_DATE = new InjectedResponse(
-        "503 with Retry-After: Sun, 01 Mar 2026 10:00:01 GMT", true, Duration.ofSeconds(1),
-        normal -> new MockResponse.Builder().code(503).setHeader("Retry-After", "Sun, 01 Mar 2026 10:00:01 GMT")
-            .build());
-
-    /** HTTP 503 with a negative {@code Retry-After}, which is invalid, so the provider keeps its backoff. */
-    static final InjectedResponse UNAVAILABLE_WITH_NEGATIVE_DELAY = new InjectedResponse(
-        "503 with Retry-After: -3", true, null,
-        normal -> new MockResponse.Builder().code(503).setHeader("Retry-After", "-3").build());
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
   /** Plays IMDSv2, and responds to the next requests of a step with the injected responses first. */
   private static final class FaultyImds extends Dispatcher {
-    private final Map<String, Queue<InjectedResponse>> scripts = new ConcurrentHashMap<>();
-    private final AtomicInteger injected = new AtomicInteger();
+    private final ResponseScript script;
 
-    void inject(Step step, InjectedResponse response, int times) {
-      Queue<InjectedResponse> script = scripts.computeIfAbsent(step.path, path -> new ArrayDeque<>());
-      synchronized (script) {
-        for (int i = 0; i < times; i++) {
-          script.add(response);
-        }
-      }
-    }
-
-    int injected() {
-      return injected.get();
+    FaultyImds(ResponseScript script) {
+      this.script = script;
     }
 
     @Override
@@ -340,16 +235,7 @@ class InstanceMetadataFaultMatrixTest {
       if (step == null || !hasExpectedHeader(step, request)) {
         return new MockResponse.Builder().code(step == null ? 404 : 401).build();
       }
-      Queue<InjectedResponse> script = scripts.getOrDefault(step.path, new ArrayDeque<>());
-      InjectedResponse response;
-      synchronized (script) {
-        response = script.poll();
-      }
-      if (response == null) {
-        return step.normalResponse().build();
-      }
-      injected.incrementAndGet();
-      return response.build().apply(step.normalResponse());
+      return script.respond(step.path, step.normalResponse());
     }
 
     private static boolean hasExpectedHeader(Step step, RecordedRequest request) {

@@ -1,5 +1,6 @@
 package dev.latchkey.azure.internal.identity;
 
+import dev.latchkey.RetryAfter;
 import dev.latchkey.credentials.AccessToken;
 import dev.latchkey.credentials.CredentialException;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each {@link #fetch()} sends one token request and retries it while the endpoint returns a
  * retryable status ({@link ManagedIdentityEndpoint#isRetryable(int)}) or fails after connecting,
- * with the {@link RetryBackoff} given. Before the first IMDS token request, an {@link ImdsProbe}
+ * with the {@link RetryBackoff} given. A {@code Retry-After} header in either form, delay-seconds or
+ * an HTTP date measured from the settings' clock, lengthens the wait up to the retry budget. Before the first IMDS token request, an {@link ImdsProbe}
  * checks that Azure IMDS is there; if not, the host is taken to be outside Azure and {@code fetch()}
  * throws {@link CredentialNotConfiguredException} at once, so a chain moves on without waiting.
  * IMDS 400 (the identity is not assigned to this resource) is reported the same way. A body larger
@@ -176,7 +178,8 @@ public final class ManagedIdentityClient implements CredentialProvider<AccessTok
     CredentialException failure = new CredentialException(
         "Managed identity token request to " + settings.endpoint() + " failed with HTTP " + status
             + " (" + detail + ")", retryable);
-    return new Attempt(null, failure, retryable, RetryAfter.parse(response.header("Retry-After")));
+    Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), settings.clock().instant());
+    return new Attempt(null, failure, retryable, retryAfter);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.latchkey.azure.internal.identity;
 
+import dev.latchkey.RetryAfter;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,10 +8,13 @@ import java.util.Optional;
 /**
  * Exponential backoff bounded by a total retry duration.
  *
- * <p>The delay before retry {@code n} (counting from 1) is {@code initialDelay * 2^(n-1)}, capped
- * at {@code maxDelay}, or the server's {@code Retry-After} when it sent one. The last delay is
- * shortened so that the final attempt starts exactly when {@code maxRetryDuration} has passed
- * since the first one: a service that promises to be back within that time gets a last chance.
+ * <p>The backoff before retry {@code n} (counting from 1) is {@code initialDelay * 2^(n-1)}, capped
+ * at {@code maxDelay}. When the server sent {@code Retry-After}, the delay is the longer of that
+ * request and the backoff ({@link RetryAfter#delay}), so a {@code Retry-After: 0} cannot turn the
+ * retries into a busy loop. Every delay ends at the latest when {@code maxRetryDuration} has passed
+ * since the first attempt: the last one is shortened so that the final attempt starts exactly then,
+ * because a service that promises to be back within that time gets a last chance. The retry budget
+ * also bounds a server's request, so an HTTP date far in the future costs no more than the budget.
  * Instances are immutable and thread-safe.
  */
 public final class RetryBackoff {
@@ -35,7 +39,7 @@ public final class RetryBackoff {
    *
    * @param failedAttempts the number of attempts that failed so far, at least 1
    * @param elapsed the time since the first attempt started
-   * @param retryAfter the delay the server asked for, if any
+   * @param retryAfter the delay the server requested, if any, as {@link RetryAfter#parse} returns it
    */
   public Optional<Duration> nextDelay(int failedAttempts, Duration elapsed, Optional<Duration> retryAfter) {
     Duration remaining = maxRetryDuration.minus(elapsed);
@@ -43,7 +47,7 @@ public final class RetryBackoff {
       return Optional.empty();
     }
 
-    Duration delay = retryAfter.orElseGet(() -> exponentialDelay(failedAttempts));
+    Duration delay = RetryAfter.delay(exponentialDelay(failedAttempts), retryAfter, remaining);
     return Optional.of(delay.compareTo(remaining) > 0 ? remaining : delay);
   }
 

@@ -181,6 +181,28 @@ class ManagedIdentityClientTest {
   }
 
   @Test
+  void honoursRetryAfterHttpDateOnGone() {
+    server.enqueue(new MockResponse.Builder().code(410).setHeader("Retry-After", "Sun, 01 Mar 2026 10:00:09 GMT")
+        .body("{\"error\":\"updating\"}").build());
+    server.enqueue(token(3600));
+
+    imds(null).fetch();
+
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(9));
+  }
+
+  @Test
+  void retryAfterDateCappedByBudget() {
+    server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "Mon, 02 Mar 2026 10:00:00 GMT")
+        .body("{\"error\":\"unavailable\"}").build());
+    server.enqueue(token(3600));
+
+    appService(null).fetch();
+
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(70));
+  }
+
+  @Test
   void retriesServerErrors() {
     server.enqueue(status(500));
     server.enqueue(status(502));

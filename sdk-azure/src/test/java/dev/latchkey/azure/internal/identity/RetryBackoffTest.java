@@ -57,6 +57,14 @@ class RetryBackoffTest {
   }
 
   @Test
+  void retryAfterShorterThanBackoffKeepsBackoff() {
+    assertThat(backoff.nextDelay(3, Duration.ofSeconds(3), Optional.of(Duration.ZERO)))
+        .contains(Duration.ofSeconds(4));
+    assertThat(backoff.nextDelay(3, Duration.ofSeconds(3), Optional.of(Duration.ofSeconds(2))))
+        .contains(Duration.ofSeconds(4));
+  }
+
+  @Test
   void retryAfterIsCappedByTheBudget() {
     assertThat(backoff.nextDelay(1, Duration.ofSeconds(60), Optional.of(Duration.ofSeconds(3600))))
         .contains(Duration.ofSeconds(10));
