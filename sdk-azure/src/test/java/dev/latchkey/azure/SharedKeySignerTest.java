@@ -36,6 +36,23 @@ class SharedKeySignerTest {
   }
 
   @Test
+  void underscoreSortsBeforeDigitsAndLetters() {
+    SignableRequest request = SignableRequest.builder("PUT", URI.create("https://devstoreaccount1.blob.core.windows.net/c/b"))
+        .addHeader("x-ms-meta-ia", "3").addHeader("x-ms-meta-i0", "2").addHeader("x-ms-meta-i_", "1")
+        .addHeader("x-ms-meta-i", "0").build();
+
+    // The first signature comes from the general form, the next from the layout kept per thread.
+    SignableRequest first = signer.sign(request, ACCOUNT, TIME);
+    SignableRequest second = signer.sign(request, ACCOUNT, TIME);
+    SignableRequest third = signer.sign(request, ACCOUNT, TIME);
+
+    assertThat(signer.stringToSign(first, "devstoreaccount1"))
+        .contains("\nx-ms-meta-i:0\nx-ms-meta-i_:1\nx-ms-meta-i0:2\nx-ms-meta-ia:3\n");
+    assertThat(second.firstHeader("Authorization")).isEqualTo(first.firstHeader("Authorization"));
+    assertThat(third.firstHeader("Authorization")).isEqualTo(first.firstHeader("Authorization"));
+  }
+
+  @Test
   void pathStyleUrlNamesAccountTwice() {
     SignableRequest request = SignableRequest.builder("GET",
         URI.create("http://127.0.0.1:10000/devstoreaccount1/reports/q1%20report.csv")).build();

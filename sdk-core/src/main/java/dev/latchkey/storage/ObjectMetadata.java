@@ -3,9 +3,13 @@ package dev.latchkey.storage;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * What a storage service reports about one object.
+ *
+ * <p>{@link #toString()} lists the user metadata names but not their values, which can hold
+ * confidential data.
  *
  * @param ref the object
  * @param size the size in bytes, or -1 when the service did not say (the answer to a put)
@@ -26,5 +30,12 @@ public record ObjectMetadata(
   public ObjectMetadata {
     Objects.requireNonNull(ref, "ref");
     userMetadata = Map.copyOf(Objects.requireNonNull(userMetadata, "userMetadata"));
+  }
+
+  /** Returns every component, with the user metadata names only, in sorted order. */
+  @Override
+  public String toString() {
+    return "ObjectMetadata[ref=" + ref + ", size=" + size + ", eTag=" + eTag + ", contentType=" + contentType
+        + ", lastModified=" + lastModified + ", userMetadataNames=" + new TreeSet<>(userMetadata.keySet()) + "]";
   }
 }

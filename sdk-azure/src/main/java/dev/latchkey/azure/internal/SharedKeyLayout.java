@@ -136,10 +136,13 @@ public final class SharedKeyLayout {
     headerCount = count;
   }
 
-  /** Inserts an entry after every entry whose name sorts before or equal to it, as {@code SortedPairs} does. */
+  /**
+   * Inserts an entry after every entry whose name sorts before or equal to it by {@link
+   * SharedKeyStrings#compareHeaderNames}, as {@code SortedPairs.addHeader} does.
+   */
   private void addEntry(String[] entryNames, String name, int source) {
     int position = entryCount;
-    while (position > 0 && entryNames[position - 1].compareTo(name) > 0) {
+    while (position > 0 && SharedKeyStrings.compareHeaderNames(entryNames[position - 1], name) > 0) {
       entryNames[position] = entryNames[position - 1];
       entrySource[position] = entrySource[position - 1];
       position--;
@@ -190,7 +193,7 @@ public final class SharedKeyLayout {
       if (slot == SharedKeyStrings.CONTENT_LENGTH) {
         writeContentLength(buffer, request, index, addedVersion);
       } else if (index >= 0) {
-        appendValue(buffer, index, headers.get(index).value(), false);
+        appendValue(buffer, index, headers.get(index).value(), true);
       }
       buffer.append('\n');
     }
@@ -231,15 +234,16 @@ public final class SharedKeyLayout {
    * when the length is 0 and the version is {@value SharedKeyStrings#EMPTY_ZERO_LENGTH_VERSION} or later.
    */
   private void writeContentLength(SigningBuffer buffer, SignableRequest request, int index, String addedVersion) {
-    String value = index >= 0 ? request.headers().get(index).value() : null;
+    String sent = index >= 0 ? request.headers().get(index).value() : null;
+    String value = sent == null ? null : sent.trim();
     if (value == null && request.bodyLength() > 0) {
       value = Long.toString(request.bodyLength());
     }
     if (value == null || ("0".equals(value) && signsZeroLengthAsEmpty(request, addedVersion))) {
       return;
     }
-    if (index >= 0) {
-      appendValue(buffer, index, value, false);
+    if (sent != null) {
+      appendValue(buffer, index, sent, true);
     } else {
       buffer.append(value);
     }

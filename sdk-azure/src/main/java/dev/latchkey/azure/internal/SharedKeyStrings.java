@@ -13,10 +13,13 @@ import java.util.Locale;
  * <p>The rules, from Microsoft's "Authorize with Shared Key" reference:
  *
  * <ul>
- *   <li>eleven standard header slots, each the first value of the header or an empty line; from
- *       service version 2015-02-21 on, a Content-Length of {@code 0} is an empty line as well;
- *   <li>canonicalized headers: every {@code x-ms-} header, name lower-cased, sorted by name, the
- *       value trimmed, repeated names joined with commas in the order sent;
+ *   <li>eleven standard header slots, each the first value of the header, trimmed, or an empty
+ *       line; from service version 2015-02-21 on, a Content-Length of {@code 0} is an empty line as
+ *       well. The value is trimmed because HTTP clients, OkHttp among them, drop the whitespace
+ *       around a header value before they send it, and the service signs what it receives;
+ *   <li>canonicalized headers: every {@code x-ms-} header, name lower-cased, sorted by name (see
+ *       {@link #compareHeaderNames}), the value trimmed, repeated names joined with commas in the
+ *       order sent;
  *   <li>canonicalized resource: {@code /account} and the encoded path as sent (with path-style URLs,
  *       such as the emulator's, the account name therefore appears twice), then one line per query
  *       parameter: the decoded name lower-cased, a colon, and the decoded values joined with commas
@@ -89,16 +92,16 @@ public final class SharedKeyStrings {
         if (version == null && lower.equals("x-ms-version")) {
           version = header.value().trim();
         }
-        msHeaders.add(lower, header.value().trim());
+        msHeaders.addHeader(lower, header.value().trim());
       } else {
         fillSlot(slots, name, header.value());
       }
     }
     if (msDate != null) {
-      msHeaders.add("x-ms-date", msDate);
+      msHeaders.addHeader("x-ms-date", msDate);
     }
     if (addedVersion != null) {
-      msHeaders.add("x-ms-version", addedVersion);
+      msHeaders.addHeader("x-ms-version", addedVersion);
     }
     if (slots[CONTENT_LENGTH] == null && request.bodyLength() > 0) {
       slots[CONTENT_LENGTH] = Long.toString(request.bodyLength());
@@ -156,11 +159,11 @@ public final class SharedKeyStrings {
     return buffer.toString();
   }
 
-  /** Stores the first value of a standard header in its slot; other headers are ignored. */
+  /** Stores the first value of a standard header, trimmed, in its slot; other headers are ignored. */
   private static void fillSlot(String[] slots, String name, String value) {
     int slot = standardSlot(name);
     if (slot >= 0 && slots[slot] == null) {
-      slots[slot] = value;
+      slots[slot] = value.trim();
     }
   }
 
@@ -213,12 +216,38 @@ public final class SharedKeyStrings {
         && (name.charAt(2) | 0x20) == 'm' && (name.charAt(3) | 0x20) == 's' && name.charAt(4) == '-';
   }
 
+  /**
+   * Compares two lower-case canonicalized header names in the order Blob Storage signs them: by
+   * UTF-16 code unit, except that {@code _} sorts after {@code /} and before the digits and letters.
+   * The service sorts culture-sensitively, so it expects {@code x-ms-meta-i_} before {@code
+   * x-ms-meta-i0}, where code point order puts it after; Azurite 3.35.0 expects the same.
+   *
+   * <p>NOTE: the service also gives a {@code -} inside a name less weight than other characters,
+   * which this order does not model. The fixed {@code x-ms-} names that Latchkey sends sort the same
+   * either way, and metadata names, which are C# identifiers, contain no {@code -}.
+   */
+  static int compareHeaderNames(String a, String b) {
+    int length = Math.min(a.length(), b.length());
+    for (int i = 0; i < length; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        return sortWeight(x) - sortWeight(y);
+      }
+    }
+    return a.length() - b.length();
+  }
+
+  private static int sortWeight(char c) {
+    return c == '_' ? 2 * '/' + 1 : 2 * c;
+  }
+
   /** Adds every {@code x-ms-} header, name lower-cased and trimmed, value trimmed. */
   private static void collectMsHeaders(SigningBuffer.SortedPairs msHeaders, List<Header> headers) {
     msHeaders.clear();
     for (Header header : headers) {
       if (isMsHeader(header.name())) {
-        msHeaders.add(lowerCaseTrimmed(header.name()), header.value().trim());
+        msHeaders.addHeader(lowerCaseTrimmed(header.name()), header.value().trim());
       }
     }
   }

@@ -644,13 +644,23 @@ public final class SigningBuffer {
       return values[index];
     }
 
+    /** Adds a query parameter, sorted by code point. */
     void add(String name, String value) {
+      insert(name, value, false);
+    }
+
+    /** Adds a canonicalized header, sorted by {@link SharedKeyStrings#compareHeaderNames}. */
+    void addHeader(String name, String value) {
+      insert(name, value, true);
+    }
+
+    private void insert(String name, String value, boolean headerOrder) {
       if (size == names.length) {
         names = Arrays.copyOf(names, size * 2);
         values = Arrays.copyOf(values, size * 2);
       }
       int position = size;
-      while (position > 0 && names[position - 1].compareTo(name) > 0) {
+      while (position > 0 && compare(names[position - 1], name, headerOrder) > 0) {
         names[position] = names[position - 1];
         values[position] = values[position - 1];
         position--;
@@ -658,6 +668,10 @@ public final class SigningBuffer {
       names[position] = name;
       values[position] = value;
       size++;
+    }
+
+    private static int compare(String a, String b, boolean headerOrder) {
+      return headerOrder ? SharedKeyStrings.compareHeaderNames(a, b) : a.compareTo(b);
     }
   }
 }

@@ -86,6 +86,16 @@ class BlobBackendSharedKeyTest {
         .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isNotFound()).isTrue());
   }
 
+  /** OkHttp trims header values before it sends them, so the signature must cover the trimmed value. */
+  @Test
+  void contentTypeWithOuterSpacesIsSignedAsSent() {
+    ObjectRef ref = ObjectRef.of(CONTAINER, "padded-type.txt");
+
+    backend.put(ref, ObjectBody.ofBytes(new byte[] {1}), " text/plain ", exchanges::add);
+
+    assertThat(backend.head(ref, exchanges::add).contentType()).isEqualTo("text/plain");
+  }
+
   @Test
   void emptyBlobRoundTrips() throws IOException {
     ObjectRef ref = ObjectRef.of(CONTAINER, "empty.txt");

@@ -12,6 +12,7 @@ import dev.latchkey.storage.PutRequest;
 import dev.latchkey.testkit.AzuriteServer;
 import java.io.ByteArrayInputStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,6 +90,28 @@ class BlobUserMetadataTest {
     assertThat(sent.subList(0, sent.size() - 1)).hasSize(3)
         .allSatisfy(block -> assertThat(block.header("x-ms-meta-Batch")).isNull());
     assertThat(backend.head(ref, exchanges::add).userMetadata()).containsOnly(Map.entry("batch", "2026-03"));
+  }
+
+  /**
+   * Blob Storage sorts canonicalized headers so that {@code _} comes before digits and letters, and
+   * Azurite does the same; with plain code point order these names would be signed in the other order.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"i_,i0", "FOO_BAR,FOO2_BAR", "x1,x_1", "a_b,a0", "ab,a_b"})
+  void underscoreAndDigitNamesAreSignedInServiceOrder(String names) {
+    BlobBackend backend = backendBuilder().build();
+    ObjectRef ref = ObjectRef.of(CONTAINER, "order-" + names.replace(',', '-') + ".txt");
+    PutRequest.Builder put = PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}));
+    for (String name : names.split(",")) {
+      put.userMetadata(name, "v-" + name);
+    }
+
+    backend.put(put.build(), exchanges::add);
+
+    Map<String, String> stored = backend.head(ref, exchanges::add).userMetadata();
+    for (String name : names.split(",")) {
+      assertThat(stored).containsEntry(name.toLowerCase(Locale.ROOT), "v-" + name);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
