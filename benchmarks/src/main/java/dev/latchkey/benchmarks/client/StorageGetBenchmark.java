@@ -50,6 +50,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * because it is signed by {@link SigV4Signer#forS3} as the client's backend signs. Both use one
  * OkHttp connection pool. The bare call fails on any status but 200, so an expired signature cannot
  * pass for a fast call.
+ *
+ * <p>By default S3Proxy runs inside the benchmark's JVM. With the system property
+ * {@value #ENDPOINT_PROPERTY} set to the endpoint that {@link StandaloneS3Proxy} prints, the
+ * benchmark uses that server in its own process instead, which can be pinned to another core.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,6 +65,9 @@ public class StorageGetBenchmark {
   static final String BUCKET = "bench";
   static final String KEY = "objects/1kib.bin";
 
+  /** The system property that names an S3Proxy endpoint started by {@link StandaloneS3Proxy}. */
+  static final String ENDPOINT_PROPERTY = "latchkey.benchmark.s3proxy";
+
   private S3ProxyServer server;
   private CredentialCache<AwsCredentials> keys;
   private StorageClient latchkey;
@@ -71,15 +78,16 @@ public class StorageGetBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
-    server = S3ProxyServer.builder().identity(ACCESS_KEY_ID).credential(SECRET).start();
-    server.createBucket(BUCKET);
+    String external = System.getProperty(ENDPOINT_PROPERTY);
+    server = external == null ? startServer() : null;
+    URI endpoint = external == null ? server.endpoint() : URI.create(external);
     okhttp = new OkHttpClient();
     keys = CredentialCache.builder(() -> AwsCredentials.of(ACCESS_KEY_ID, SecretValue.of(SECRET))).build();
     latchkey = StorageClient.builder()
         .identity(WorkloadIdentity.of("benchmark"))
         .policy(readPolicy())
         .backend(S3Backend.factory())
-        .endpoint(server.endpoint())
+        .endpoint(endpoint)
         .region("us-east-1")
         .credentials(keys)
         .httpClient(okhttp)
@@ -87,9 +95,9 @@ public class StorageGetBenchmark {
         .build();
     latchkey.put(ObjectRef.of(BUCKET, KEY), new byte[1024], "application/octet-stream");
     bareHttp = configuredLikeClient(okhttp);
-    presignedRequest = signOnce(server.endpoint());
+    presignedRequest = signOnce(endpoint);
     awsSdk = S3Client.builder()
-        .endpointOverride(server.endpoint())
+        .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET)))
@@ -101,7 +109,16 @@ public class StorageGetBenchmark {
     awsSdk.close();
     latchkey.close();
     keys.close();
-    server.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Starts S3Proxy on loopback with the benchmark's key and bucket. */
+  static S3ProxyServer startServer() {
+    S3ProxyServer started = S3ProxyServer.builder().identity(ACCESS_KEY_ID).credential(SECRET).start();
+    started.createBucket(BUCKET);
+    return started;
   }
 
   @Benchmark
