@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Runs the S3Proxy of {@link StorageGetBenchmark} in its own process, so the server can run on a
- * different core from the benchmark: with {@code taskset -c 1} for this process and
- * {@code taskset -c 0} for the benchmark, the server's request handling no longer evicts the
- * client's code and data from the benchmark core's caches, as a remote storage service would not.
+ * Entry point that runs the S3Proxy of {@link StorageGetBenchmark} in its own process. Started with
+ * {@code taskset -c 1}, and the benchmark with {@code taskset -c 0}, the server handles requests on
+ * the other core, as a remote storage service would, and cannot evict the client's code and data
+ * from the caches of the benchmark's core.
  *
  * <p>It starts S3Proxy on 127.0.0.1 with the benchmark's key, creates the benchmark's bucket,
  * prints {@code endpoint=URI} on one line, and stops when its standard input ends. Pass the URI to
@@ -32,7 +32,7 @@ public final class StandaloneS3Proxy {
   private static void drain(InputStream in) throws IOException {
     byte[] buffer = new byte[256];
     while (in.read(buffer) >= 0) {
-      // Waits for the end of standard input.
+      // Reads until standard input ends.
     }
   }
 }
