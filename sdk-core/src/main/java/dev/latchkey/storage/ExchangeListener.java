@@ -9,6 +9,9 @@ public interface ExchangeListener {
 
   void onExchange(Exchange exchange);
 
-  /** A listener that ignores every exchange. */
+  /**
+   * A listener that ignores every exchange. A backend may check for this instance and then build no
+   * {@link Exchange} at all.
+   */
   ExchangeListener NONE = exchange -> { };
 }

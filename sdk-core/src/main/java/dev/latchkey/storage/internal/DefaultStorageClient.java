@@ -56,9 +56,6 @@ public final class DefaultStorageClient implements StorageClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultStorageClient.class);
 
-  /** The listener of exchanges when no sink records events. */
-  private static final ExchangeListener IGNORE_EXCHANGES = exchange -> { };
-
   /** The largest array length the JDK itself allocates, because some JVMs reject longer arrays. */
   private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
@@ -236,7 +233,8 @@ public final class DefaultStorageClient implements StorageClient {
     for (int attempt = 1; ; attempt++) {
       ExchangeAuditor auditor = auditing ? new ExchangeAuditor(this, operation, policyRule) : null;
       try {
-        return call.apply(auditor != null ? auditor : IGNORE_EXCHANGES);
+        // A backend may skip building exchange reports for ExchangeListener.NONE.
+        return call.apply(auditor != null ? auditor : ExchangeListener.NONE);
       } catch (StorageException e) {
         recordFailure(auditor, e);
         if (!shouldRetry(operation, e, attempt)) {
