@@ -223,7 +223,9 @@ public final class BlobBackend implements StorageBackend {
     ObjectRef ref = request.ref();
     checkRef(ref);
     BlobMetadata.check(ref, request.userMetadata());
-    BlobHeaders headers = new BlobHeaders(request.contentType(), request.userMetadata());
+    // OkHttp trims header values, so the metadata returned names the media type as sent.
+    String contentType = request.contentType() == null ? null : request.contentType().trim();
+    BlobHeaders headers = new BlobHeaders(contentType, request.userMetadata());
     ObjectBody body = request.body();
     ExchangeListener exchanges = listenerOrNone(listener);
     long length = body.contentLength();

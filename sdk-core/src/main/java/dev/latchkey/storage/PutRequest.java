@@ -91,9 +91,10 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c != '\t' && (c < 0x20 || c > 0x7e)) {
-        throw new IllegalArgumentException(String.format("Invalid value of user metadata '%s' for %s: character"
-            + " U+%04X at index %d cannot be sent in an HTTP header; use printable ASCII characters (U+0020 to"
-            + " U+007E) and tabs, and encode other text, for example as Base64", name, describe(ref), (int) c, i));
+        // The message leaves out the character and its position, because the value may be confidential.
+        throw new IllegalArgumentException("Invalid value of user metadata '" + name + "' for " + describe(ref)
+            + ": it contains a character that cannot be sent in an HTTP header; use printable ASCII characters"
+            + " (U+0020 to U+007E) and tabs, and encode other text, for example as Base64");
       }
     }
     if (!value.isEmpty() && (isBlank(value.charAt(0)) || isBlank(value.charAt(value.length() - 1)))) {

@@ -16,6 +16,9 @@ import java.net.URI;
  * .} or {@code ..} segment that its HTTP client would resolve, or a {@code /} in a container name,
  * which would move part of the name into the key. The S3 and Azure Blob backends do.
  *
+ * <p>Callers that do not listen pass {@link ExchangeListener#NONE}. The S3 and Azure Blob backends
+ * also accept {@code null} there.
+ *
  * <p>Implementations are thread-safe. Every method may throw {@link StorageException}; other
  * unchecked exceptions mean a bug or bad input.
  */

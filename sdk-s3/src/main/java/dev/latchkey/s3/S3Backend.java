@@ -124,6 +124,11 @@ public final class S3Backend implements StorageBackend {
     return "s3";
   }
 
+  /** Returns {@code listener}, or {@link ExchangeListener#NONE} for {@code null}. */
+  private static ExchangeListener listenerOrNone(ExchangeListener listener) {
+    return listener == null ? ExchangeListener.NONE : listener;
+  }
+
   @Override
   public String containerResource(String container) {
     return "s3://" + container;
@@ -135,7 +140,7 @@ public final class S3Backend implements StorageBackend {
     if (range != null) {
       request.addHeader("Range", range.toHeaderValue());
     }
-    Response response = transport.execute(request.build(), S3Transport.bytes(null), listener);
+    Response response = transport.execute(request.build(), S3Transport.bytes(null), listenerOrNone(listener));
     return new ObjectContent(metadata(ref, response), response.body().byteStream());
   }
 
@@ -159,19 +164,19 @@ public final class S3Backend implements StorageBackend {
     S3UserMetadata.check(request.ref(), request.userMetadata());
     URI uri = objectUri(request.ref(), null);
     String type = request.contentType() == null ? "application/octet-stream" : request.contentType();
-    return uploads.put(request.ref(), uri, request.body(), type, request.userMetadata(), listener);
+    return uploads.put(request.ref(), uri, request.body(), type, request.userMetadata(), listenerOrNone(listener));
   }
 
   @Override
   public void delete(ObjectRef ref, ExchangeListener listener) {
     SignableRequest request = SignableRequest.builder("DELETE", objectUri(ref, null)).build();
-    transport.execute(request, S3Transport.bytes(null), listener).close();
+    transport.execute(request, S3Transport.bytes(null), listenerOrNone(listener)).close();
   }
 
   @Override
   public ObjectMetadata head(ObjectRef ref, ExchangeListener listener) {
     SignableRequest request = SignableRequest.builder("HEAD", objectUri(ref, null)).build();
-    try (Response response = transport.execute(request, S3Transport.bytes(null), listener)) {
+    try (Response response = transport.execute(request, S3Transport.bytes(null), listenerOrNone(listener))) {
       return metadata(ref, response);
     }
   }
@@ -184,7 +189,7 @@ public final class S3Backend implements StorageBackend {
     appendParam(query, "continuation-token", request.continuationToken());
     URI uri = bucketUri(request.container(), query.toString());
     SignableRequest get = SignableRequest.builder("GET", uri).build();
-    try (Response response = transport.execute(get, S3Transport.bytes(null), listener);
+    try (Response response = transport.execute(get, S3Transport.bytes(null), listenerOrNone(listener));
         InputStream in = response.body().byteStream()) {
       return S3Xml.parseListV2(S3Xml.readBounded(in, S3Xml.MAX_DOCUMENT_BYTES)).page();
     } catch (IOException e) {

@@ -143,6 +143,21 @@ class S3BackendTest {
   }
 
   @Test
+  void nullListenerIsAccepted() throws IOException {
+    ObjectRef ref = ObjectRef.of(BUCKET, "no-listener.txt");
+
+    backend.put(ref, ObjectBody.ofBytes(bytes("quiet")), "text/plain", null);
+
+    assertThat(backend.head(ref, null).size()).isEqualTo(5);
+    try (ObjectContent object = backend.get(ref, null, null)) {
+      assertThat(object.stream().readAllBytes()).isEqualTo(bytes("quiet"));
+    }
+    assertThat(backend.list(ListRequest.of(BUCKET, "no-listener"), null).objects()).hasSize(1);
+    backend.delete(ref, null);
+    assertThat(server.objectExists(BUCKET, "no-listener.txt")).isFalse();
+  }
+
+  @Test
   void getMissingObjectThrowsNoSuchKey() {
     StorageException error = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
         () -> backend.get(ObjectRef.of(BUCKET, "missing.txt"), null, listener));

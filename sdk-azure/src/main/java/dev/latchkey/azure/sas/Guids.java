@@ -18,7 +18,7 @@ final class Guids {
   static String check(String option, String value) {
     Objects.requireNonNull(value, option);
     if (!isGuid(value)) {
-      throw new IllegalArgumentException("Invalid SAS " + option + " '" + value
+      throw new IllegalArgumentException("Invalid " + option + " '" + value
           + "': use a Microsoft Entra tenant id, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47");
     }
     return value;

@@ -91,9 +91,19 @@ class BlobBackendSharedKeyTest {
   void contentTypeWithOuterSpacesIsSignedAsSent() {
     ObjectRef ref = ObjectRef.of(CONTAINER, "padded-type.txt");
 
-    backend.put(ref, ObjectBody.ofBytes(new byte[] {1}), " text/plain ", exchanges::add);
+    ObjectMetadata put = backend.put(ref, ObjectBody.ofBytes(new byte[] {1}), " text/plain ", exchanges::add);
 
+    assertThat(put.contentType()).isEqualTo("text/plain");
     assertThat(backend.head(ref, exchanges::add).contentType()).isEqualTo("text/plain");
+  }
+
+  @Test
+  void nullListenerIsAccepted() {
+    ObjectRef ref = ObjectRef.of(CONTAINER, "no-listener.txt");
+
+    backend.put(ref, ObjectBody.ofBytes(new byte[] {1}), null, null);
+
+    assertThat(backend.head(ref, null).size()).isEqualTo(1);
   }
 
   @Test
