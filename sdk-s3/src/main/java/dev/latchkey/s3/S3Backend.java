@@ -228,10 +228,10 @@ public final class S3Backend implements StorageBackend {
   }
 
   /**
-   * Returns the request URI. Only the path and query are parsed: they are resolved against an origin
-   * parsed earlier, which copies its scheme, host and port. Parsing the whole URL took about a tenth
-   * of the client's CPU time in a profile of the StorageClient benchmark's {@code get}, most of it
-   * in the host and port. The path always starts with one slash ({@code encodeObjectKey} sends a
+   * Returns the request URI. Only the path and query are parsed, and they are resolved against an
+   * origin parsed earlier, which copies its scheme, host and port. Parsing the whole URL took about
+   * a tenth of the client's CPU time in a profile of the StorageClient benchmark's {@code get}, most
+   * of it in the host and port. The path always starts with one slash ({@code encodeObjectKey} sends a
    * leading slash of the key as {@code %2F}), so it cannot be read as an authority, and {@link
    * URI#resolve} keeps an absolute path as it is, dot segments included.
    */

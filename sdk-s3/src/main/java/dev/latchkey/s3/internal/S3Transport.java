@@ -122,7 +122,7 @@ public final class S3Transport {
     long length();
   }
 
-  /** The body of requests without one, shared because it holds no state. */
+  /** The body of requests without one, shared because it has no state. */
   private static final Body NO_BODY = inMemory(null);
 
   /** Returns a body that is absent ({@code null}) or held in memory and signed with its SHA-256. */
