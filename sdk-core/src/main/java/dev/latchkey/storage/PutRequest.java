@@ -124,7 +124,7 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
       this.body = Objects.requireNonNull(body, "body");
     }
 
-    /** Sets the media type; default {@code null}, the backend's default. */
+    /** Sets the media type. The default is {@code null}, which selects the backend's default. */
     public Builder contentType(String contentType) {
       this.contentType = contentType;
       return this;

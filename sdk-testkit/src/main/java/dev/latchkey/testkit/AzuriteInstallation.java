@@ -162,8 +162,7 @@ final class AzuriteInstallation {
             runNpmCi(folder, createTempLog(folder));
           }
         } catch (IOException e) {
-          throw new AzuriteUnavailableException("Failed to lock the Azurite install in " + folder
-              + ": check that the temporary folder " + System.getProperty("java.io.tmpdir") + " is writable", e);
+          throw new AzuriteUnavailableException("Cannot lock the Azurite install in " + folder, e);
         }
       }
     }
@@ -231,8 +230,7 @@ final class AzuriteInstallation {
     try {
       return script.toRealPath();
     } catch (IOException e) {
-      throw new AzuriteUnavailableException("Failed to resolve the Azurite script " + script
-          + ": run '" + NPM_CI + "' in " + script.getParent().getParent().getParent(), e);
+      throw new AzuriteUnavailableException("Cannot resolve the Azurite script " + script, e);
     }
   }
 

@@ -88,7 +88,7 @@ class FaultMatrixTest {
   }
 
   @Test
-  void storageWaitsWithoutRetryAfterStayBelowBackoff() {
+  void waitsWithoutRetryAfterStayBelowBackoff() {
     assertThatCode(() -> FaultMatrix.assertStorageWaits(List.of(Duration.ofMillis(15), Duration.ofMillis(40)),
         Fault.status(503), 3, null, POLICY)).doesNotThrowAnyException();
     assertThatThrownBy(() -> FaultMatrix.assertStorageWaits(List.of(Duration.ofMillis(41)),
