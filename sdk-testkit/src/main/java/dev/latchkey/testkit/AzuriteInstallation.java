@@ -281,16 +281,35 @@ final class AzuriteInstallation {
   }
 
   private static String runForOutput(List<String> command, Path folder) {
+    Path output = null;
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor(30, TimeUnit.SECONDS);
-      return output;
+      // The output goes to a file, so a command that hangs cannot block a read past the time limit.
+      output = Files.createTempFile("latchkey-azurite-check", ".txt");
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AzuriteUnavailableException("'" + String.join(" ", command) + "' timed out after 30 seconds:"
+            + " check that Node.js " + MIN_NODE_MAJOR + " and npm run from a shell", null);
+      }
+      return new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new AzuriteUnavailableException(missingTool(command.get(0), folder), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AzuriteUnavailableException("Interrupted while running '" + String.join(" ", command) + "'", e);
+    } finally {
+      deleteQuietly(output);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      logger.debug("Failed to delete {}: {}", file, e.toString());
     }
   }
 
