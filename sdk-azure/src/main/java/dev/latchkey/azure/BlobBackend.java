@@ -197,8 +197,8 @@ public final class BlobBackend implements StorageBackend {
    * Uploads a block blob. A body up to the single-put threshold goes in one Put Blob. A larger body
    * goes in blocks that one Put Block List commits at the end.
    *
-   * @throws StorageException if a request fails or a stream holds a different number of bytes than
-   *     it declared; no blob is committed then
+   * @throws StorageException if a request fails or a stream contains a different number of bytes
+   *     than it declared, and then no blob is committed
    */
   @Override
   public ObjectMetadata put(ObjectRef ref, ObjectBody body, String contentType, ExchangeListener listener) {
@@ -208,14 +208,14 @@ public final class BlobBackend implements StorageBackend {
 
   /**
    * Uploads a block blob with its user metadata as {@code x-ms-meta-NAME} headers, on the Put Blob
-   * or on the Put Block List that commits the blocks. Blob Storage keeps the letter case of names;
-   * {@link #head} returns them in lower case.
+   * or on the Put Block List that commits the blocks. Blob Storage keeps the letter case of names,
+   * but {@link #head} returns them in lower case.
    *
    * @throws IllegalArgumentException before any request, if a metadata name is not an ASCII C#
    *     identifier (a letter or {@code _}, then letters, digits and {@code _}) or names and values
    *     together take more than 8 KB (8,192 bytes), the Blob Storage limit
-   * @throws StorageException if a request fails or a stream holds a different number of bytes than
-   *     it declared; no blob is committed then
+   * @throws StorageException if a request fails or a stream contains a different number of bytes
+   *     than it declared, and then no blob is committed
    */
   @Override
   public ObjectMetadata put(PutRequest request, ExchangeListener listener) {

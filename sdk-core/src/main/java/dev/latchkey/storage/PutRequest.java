@@ -7,24 +7,25 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An upload: the object, its content, its media type and its user-defined metadata.
+ * An upload request: the object, its content, its media type and its user-defined metadata.
  *
  * <p>User metadata is sent as {@code x-amz-meta-NAME} headers to S3 and {@code x-ms-meta-NAME}
  * headers to Azure Blob Storage. This type checks what every backend needs, and each backend checks
  * its service's own rules before it sends anything:
  *
  * <ul>
- *   <li>here: names are not empty and differ in more than letter case, because both services treat
- *       names case-insensitively; values contain only printable ASCII characters (U+0020 to U+007E)
- *       and tabs, and neither start nor end with a space or tab, which HTTP would drop;
- *   <li>{@code S3Backend}: names are HTTP tokens, and names and values together take at most 2 KB
- *       (2,048 bytes);
- *   <li>{@code BlobBackend}: names are ASCII C# identifiers, and names and values together take at
- *       most 8 KB (8,192 bytes).
+ *   <li>Here, names must not be empty and must differ in more than letter case, because both
+ *       services treat names case-insensitively. Values may contain only printable ASCII characters
+ *       (U+0020 to U+007E) and tabs, and must neither start nor end with a space or tab, which HTTP
+ *       would drop.
+ *   <li>{@code S3Backend} requires names that are HTTP tokens, and names and values that together
+ *       take at most 2 KB (2,048 bytes).
+ *   <li>{@code BlobBackend} requires names that are ASCII C# identifiers, and names and values that
+ *       together take at most 8 KB (8,192 bytes).
  * </ul>
  *
- * <p>Metadata values can hold confidential data, so no error message, {@link #toString()} or audit
- * event of Latchkey contains them; messages name the metadata entry instead.
+ * <p>Metadata values can contain confidential data, so no error message, {@link #toString()} or
+ * audit event of Latchkey contains them. Messages name the metadata entry instead.
  *
  * @param ref the object
  * @param body the content
@@ -57,7 +58,7 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
     return new Builder(ref, body);
   }
 
-  /** Returns the object, the media type and the metadata names; metadata values are left out. */
+  /** Returns the object, the media type and the metadata names, but no metadata values. */
   @Override
   public String toString() {
     return "PutRequest[ref=" + ref + ", contentType=" + contentType + ", userMetadataNames=" + userMetadata.keySet()
@@ -79,7 +80,7 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
       String earlier = byLowerCase.put(name.toLowerCase(Locale.ROOT), name);
       if (earlier != null) {
         throw new IllegalArgumentException("Invalid user metadata name '" + name + "' for " + describe(ref)
-            + ": it repeats '" + earlier + "', and S3 and Azure treat names case-insensitively; keep one of them");
+            + ": it repeats '" + earlier + "', and S3 and Azure treat names case-insensitively. Keep one of them");
       }
       checkValue(ref, name, value);
       copy.put(name, value);
@@ -99,7 +100,7 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
     }
     if (!value.isEmpty() && (isBlank(value.charAt(0)) || isBlank(value.charAt(value.length() - 1)))) {
       throw new IllegalArgumentException("Invalid value of user metadata '" + name + "' for " + describe(ref)
-          + ": it starts or ends with a space or tab, which HTTP drops; trim the value");
+          + ": it starts or ends with a space or tab, which HTTP drops. Trim the value");
     }
   }
 
@@ -111,7 +112,7 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
     return "'" + ref.key() + "' in '" + ref.container() + "'";
   }
 
-  /** Builder for {@link PutRequest}; not thread-safe. */
+  /** Builder for {@link PutRequest}. It is not thread-safe. */
   public static final class Builder {
     private final ObjectRef ref;
     private final ObjectBody body;
@@ -123,7 +124,7 @@ public record PutRequest(ObjectRef ref, ObjectBody body, String contentType, Map
       this.body = Objects.requireNonNull(body, "body");
     }
 
-    /** Sets the media type; default {@code null}, the backend's default. */
+    /** Sets the media type. The default is {@code null}, which selects the backend's default. */
     public Builder contentType(String contentType) {
       this.contentType = contentType;
       return this;

@@ -56,15 +56,15 @@ public interface StorageBackend extends AutoCloseable {
    * silently.
    *
    * @throws UnsupportedOperationException if the request has user metadata and the backend does not
-   *     store it; nothing is sent then
+   *     store it, before anything is sent
    * @throws IllegalArgumentException if the backend stores user metadata but a name, a value or the
-   *     total size breaks its service's rules; nothing is sent then
+   *     total size breaks its service's rules, before anything is sent
    */
   default ObjectMetadata put(PutRequest request, ExchangeListener listener) {
     if (!request.userMetadata().isEmpty()) {
       throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store user metadata, so the"
           + " upload of '" + request.ref().key() + "' with metadata " + request.userMetadata().keySet()
-          + " was not sent; upload it without user metadata, or override put(PutRequest, ExchangeListener)");
+          + " was not sent. Upload it without user metadata, or override put(PutRequest, ExchangeListener)");
     }
     return put(request.ref(), request.body(), request.contentType(), listener);
   }

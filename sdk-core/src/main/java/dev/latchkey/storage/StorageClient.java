@@ -72,8 +72,8 @@ public interface StorageClient extends AutoCloseable {
    * values, and name a metadata entry only in the error message of an upload rejected for it.
    *
    * <p>The default implementation passes a request without user metadata to {@link #put(ObjectRef,
-   * ObjectBody, String)} and rejects one with user metadata; the client from {@link #builder()}
-   * implements it.
+   * ObjectBody, String)} and rejects one with user metadata. The client from {@link #builder()}
+   * overrides it and passes the metadata to the backend.
    *
    * @throws IllegalArgumentException if {@code contentType} or the metadata breaks a rule, before
    *     anything is sent
@@ -82,8 +82,8 @@ public interface StorageClient extends AutoCloseable {
    */
   default ObjectMetadata put(PutRequest request) {
     if (!request.userMetadata().isEmpty()) {
-      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not upload user metadata; upload"
-          + " '" + request.ref().key() + "' without it");
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not upload user metadata, so '"
+          + request.ref().key() + "' was not sent. Upload it without user metadata");
     }
     return put(request.ref(), request.body(), request.contentType());
   }

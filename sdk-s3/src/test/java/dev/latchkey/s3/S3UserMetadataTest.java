@@ -148,7 +148,7 @@ class S3UserMetadataTest {
   }
 
   @Test
-  void metadataOverTwoKilobytesIsRejectedBeforeSending() {
+  void oversizedMetadataIsRejectedBeforeSending() {
     S3Backend backend = backendBuilder().build();
     ObjectRef ref = ObjectRef.of(BUCKET, "too-big.txt");
     PutRequest put = PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}))

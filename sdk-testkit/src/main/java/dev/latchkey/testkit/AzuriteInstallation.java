@@ -21,15 +21,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pinned Azurite package: finds it, checks that Node.js can run it, and installs it with {@code
- * npm ci} when it is missing.
+ * Locator and installer of the pinned Azurite package. It finds the package, checks that Node.js can
+ * run it, and installs it with {@code npm ci} when it is missing.
  *
- * <p>The package folder is, in this order: the folder that {@code packageFolder(...)} names; the
- * cache folder that {@code cacheFolder(...)}, the system property {@value #CACHE_PROPERTY} or the
- * environment variable {@value #CACHE_VARIABLE} names; {@code sdk-testkit/azurite} in the working
- * directory or a parent, as inside the Latchkey repository; and otherwise the default cache folder
- * ({@code $XDG_CACHE_HOME/latchkey}, or {@code ~/.cache/latchkey} when that variable is not set). In
- * a cache folder the package goes into {@code azurite-VERSION}, written from the {@code
+ * <p>The package folder is the first of these that applies:
+ *
+ * <ol>
+ *   <li>the folder that {@code packageFolder(...)} names,
+ *   <li>the cache folder that {@code cacheFolder(...)}, the system property {@value #CACHE_PROPERTY}
+ *       or the environment variable {@value #CACHE_VARIABLE} names,
+ *   <li>{@code sdk-testkit/azurite} in the working directory or a parent, as inside the Latchkey
+ *       repository,
+ *   <li>the default cache folder, {@code $XDG_CACHE_HOME/latchkey}, or {@code ~/.cache/latchkey}
+ *       when that variable is not set.
+ * </ol>
+ *
+ * <p>In a cache folder the package goes into {@code azurite-VERSION}, written from the {@code
  * package.json} and {@code package-lock.json} that this jar contains.
  *
  * <p>Several test JVMs may start at once, so an install runs under a file lock, and a JVM that
@@ -54,7 +61,7 @@ final class AzuriteInstallation {
   private static final String RESOURCE_FOLDER = "azurite/";
   /**
    * The hidden lockfile that npm 7 and later writes into {@code node_modules} when an install
-   * finishes; {@code npm ci} deletes {@code node_modules} first, so an install cut off halfway has none.
+   * finishes. {@code npm ci} deletes {@code node_modules} first, so an install cut off halfway has none.
    */
   private static final String HIDDEN_LOCKFILE = ".package-lock.json";
   private static final int MIN_NODE_MAJOR = 20;
@@ -133,7 +140,10 @@ final class AzuriteInstallation {
     return matcher.group(1);
   }
 
-  /** Runs {@code npm ci} in a package folder of a checkout when its {@code node_modules} is missing. */
+  /**
+   * Returns the blob service script in a checkout's package folder, running {@code npm ci} there
+   * first when the script is missing.
+   */
   private static Path repositoryScript(Path folder) {
     if (!Files.isRegularFile(folder.resolve("package-lock.json"))) {
       throw new AzuriteUnavailableException(
@@ -175,7 +185,7 @@ final class AzuriteInstallation {
       try {
         Files.createDirectories(folder);
       } catch (IOException e) {
-        throw new AzuriteUnavailableException("Cannot create the Azurite cache folder " + folder
+        throw new AzuriteUnavailableException("Failed to create the Azurite cache folder " + folder
             + ": set the system property " + CACHE_PROPERTY + " or " + CACHE_VARIABLE
             + " to a writable folder", e);
       }
@@ -194,9 +204,9 @@ final class AzuriteInstallation {
           }
         }
       } catch (IOException e) {
-        throw new AzuriteUnavailableException("Cannot install Azurite in " + folder + ": " + e
-            + "; install it by hand with '" + NPM_CI + "' in that folder after copying package.json and"
-            + " package-lock.json of sdk-testkit/azurite there", e);
+        throw new AzuriteUnavailableException("Failed to install Azurite in " + folder + ": " + e
+            + ". Install it by hand: copy package.json and package-lock.json of sdk-testkit/azurite into"
+            + " that folder and run '" + NPM_CI + "' there", e);
       }
     }
     return realPath(script);
@@ -229,7 +239,7 @@ final class AzuriteInstallation {
     Matcher matcher = NODE_VERSION.matcher(version.strip());
     if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < MIN_NODE_MAJOR) {
       throw new AzuriteUnavailableException(
-          "Azurite needs Node.js " + MIN_NODE_MAJOR + " or later, but 'node --version' printed '"
+          "The Azurite tests need Node.js " + MIN_NODE_MAJOR + " or later, but 'node --version' printed '"
               + version.strip() + "': install Node.js " + MIN_NODE_MAJOR + " with npm",
           null);
     }
@@ -245,7 +255,7 @@ final class AzuriteInstallation {
     if (exitCode != 0) {
       throw new AzuriteUnavailableException(
           "npm ci failed with exit code " + exitCode + " in " + folder + ": see its output in " + log
-              + ". npm needs access to its registry for the first install; to install by hand, run '"
+              + ". npm needs access to its registry for the first install. To install by hand, run '"
               + NPM_CI + "' in " + folder,
           null);
     }
@@ -259,7 +269,7 @@ final class AzuriteInstallation {
       if (!process.waitFor(NPM_CI_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new AzuriteUnavailableException("npm ci timed out after " + NPM_CI_TIMEOUT_MINUTES
-            + " minutes in " + folder + "; to install by hand, run '" + NPM_CI + "' in that folder", null);
+            + " minutes in " + folder + ". To install by hand, run '" + NPM_CI + "' in that folder", null);
       }
       return process.exitValue();
     } catch (IOException e) {
@@ -271,22 +281,42 @@ final class AzuriteInstallation {
   }
 
   private static String runForOutput(List<String> command, Path folder) {
+    Path output = null;
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor(30, TimeUnit.SECONDS);
-      return output;
+      // The output goes to a file, so a command that hangs cannot block a read past the time limit.
+      output = Files.createTempFile("latchkey-azurite-check", ".txt");
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AzuriteUnavailableException("'" + String.join(" ", command) + "' timed out after 30 seconds:"
+            + " check that Node.js " + MIN_NODE_MAJOR + " and npm run from a shell", null);
+      }
+      return new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new AzuriteUnavailableException(missingTool(command.get(0), folder), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AzuriteUnavailableException("Interrupted while running '" + String.join(" ", command) + "'", e);
+    } finally {
+      deleteQuietly(output);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      logger.debug("Failed to delete {}: {}", file, e.toString());
     }
   }
 
   private static String missingTool(String tool, Path folder) {
-    return "Cannot run '" + tool + "': Azurite needs Node.js " + MIN_NODE_MAJOR + " or later with npm on the"
-        + " PATH. Install them; Azurite is then installed in " + folder + " with '" + NPM_CI + "' on first use";
+    return "Failed to run '" + tool + "': the Azurite tests need Node.js " + MIN_NODE_MAJOR + " or later with npm"
+        + " on the PATH. Install them, and the tests then install Azurite in " + folder + " with '" + NPM_CI
+        + "' on first use";
   }
 
   private static byte[] bundledFile(String name) {
@@ -297,7 +327,7 @@ final class AzuriteInstallation {
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read the testkit resource " + RESOURCE_FOLDER + name, e);
+      throw new IllegalStateException("Failed to read the testkit resource " + RESOURCE_FOLDER + name, e);
     }
   }
 
@@ -312,7 +342,8 @@ final class AzuriteInstallation {
     try {
       return Files.createTempFile("latchkey-npm-ci", ".log");
     } catch (IOException e) {
-      throw new AzuriteUnavailableException("Cannot create a temporary file for the npm ci output of " + folder, e);
+      throw new AzuriteUnavailableException("Failed to create a temporary file for the npm ci output of " + folder,
+          e);
     }
   }
 

@@ -31,13 +31,13 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /**
- * Checks that fault matrix tests share: one row injects a fault a number of times, calls a client,
- * and states the {@link Outcome}. Each method throws {@link AssertionError} with the row's facts
- * when the outcome differs, so it works with any test framework.
+ * Assertions shared by the fault matrix tests. Each row of a matrix injects a fault a number of
+ * times, calls a client and names the expected {@link Outcome}. Each method throws {@link
+ * AssertionError} with the row's facts when the result differs, so it works with any test framework.
  *
- * <p>The credential matrices run each failing row again through a {@link CredentialCache}
- * ({@link #assertCacheServesHeld}); the storage matrices call a {@link StorageOperation} and check
- * the waits of the client's {@link RetryPolicy} ({@link #assertStorageWaits}).
+ * <p>The credential matrices run each failing row again through a {@link CredentialCache} with
+ * {@link #assertCacheServesHeld}. The storage matrices call a {@link StorageOperation} and check the
+ * waits of the client's {@link RetryPolicy} with {@link #assertStorageWaits}.
  */
 public final class FaultMatrix {
 
@@ -60,8 +60,9 @@ public final class FaultMatrix {
   }
 
   /**
-   * Checks that {@code thrown} matches {@code outcome}: {@code null} for {@link Outcome#SUCCEEDS},
-   * otherwise an exception whose message contains {@code messageFragment}. For {@link
+   * Checks that {@code thrown} matches {@code outcome}. It must be {@code null} for {@link
+   * Outcome#SUCCEEDS}, and otherwise an exception whose message contains {@code messageFragment},
+   * except for {@link Outcome#STREAM_TIMES_OUT}, whose message is not checked. For {@link
    * Outcome#RETRYABLE} and {@link Outcome#FATAL} it must be a {@code failureType} that is not
    * {@link CredentialNotConfiguredException}.
    *
@@ -90,12 +91,14 @@ public final class FaultMatrix {
   }
 
   /**
-   * Runs a failing row again through a {@link CredentialCache} over {@code provider}: the cache
-   * fetches a credential at the clock's time, the clock moves to {@code refreshAt} (inside the
-   * credential's refresh window, before it expires), {@code injectFaults} runs, and the next {@code
-   * current()} must return the held credential and report {@code ISSUED} then {@code
-   * REFRESH_FAILED} with a {@link CredentialException} cause. The cache refreshes on the calling
-   * thread and schedules nothing.
+   * Runs a failing row again through a {@link CredentialCache} over {@code provider} and checks that
+   * the cache keeps serving the credential it holds.
+   *
+   * <p>The cache fetches a credential at the clock's time. Then the clock moves to {@code refreshAt},
+   * which must be inside the credential's refresh window and before it expires, and {@code
+   * injectFaults} runs. The next {@code current()} must return the held credential, and the cache
+   * must report {@code ISSUED} and then {@code REFRESH_FAILED} with a {@link CredentialException}
+   * cause. The cache refreshes on the calling thread and schedules nothing.
    */
   public static <C extends Credential> void assertCacheServesHeld(CredentialProvider<C> provider, FakeClock clock,
       Instant refreshAt, Runnable injectFaults) {
@@ -124,9 +127,10 @@ public final class FaultMatrix {
   }
 
   /**
-   * Returns the waits of a client that makes at most {@code maxAttempts} attempts and whose first
-   * {@code failures} attempts get 429 or 5xx: {@code backoff}, doubling, with no wait after the last
-   * attempt. A {@code retryAfter} delay, capped at {@code maxDelay}, replaces a shorter backoff.
+   * Returns the waits of a client without jitter that makes at most {@code maxAttempts} attempts and
+   * whose first {@code failures} attempts get 429 or 5xx. The first wait is {@code backoff}, each
+   * next one doubles, every wait is capped at {@code maxDelay}, and no wait follows the last attempt.
+   * A {@code retryAfter} delay, capped at {@code maxDelay}, replaces a shorter backoff.
    *
    * @param retryAfter the delay each failed response requests, or {@code null}
    */
@@ -147,11 +151,14 @@ public final class FaultMatrix {
   }
 
   /**
-   * Checks the waits a {@link StorageClient} with {@code policy} recorded while {@code fault} was
-   * injected {@code times} times. After a 429 with {@code Retry-After} there is one wait per retry,
-   * each that delay capped at {@code policy.maxDelay()}, and a {@link StorageException} carries the
-   * delay. Otherwise each wait is at most the largest drawn backoff. The check assumes the
-   * requested delay exceeds every drawn backoff, so jitter cannot change it.
+   * Checks the waits that a {@link StorageClient} with {@code policy} recorded while {@code fault}
+   * was injected {@code times} times.
+   *
+   * <p>After a 429 with {@code Retry-After} there must be one wait per retry, each that delay capped
+   * at {@code policy.maxDelay()}, and a thrown {@link StorageException} must carry the uncapped
+   * delay. This check assumes that the requested delay exceeds every drawn backoff, so jitter
+   * cannot change the wait. For any other fault, each wait must be at most the largest backoff the
+   * policy can draw.
    */
   public static void assertStorageWaits(List<Duration> waits, Fault fault, int times, Throwable thrown,
       RetryPolicy policy) {
@@ -229,7 +236,10 @@ public final class FaultMatrix {
     public abstract void run(StorageClient storage, ObjectRef object, byte[] content) throws IOException;
   }
 
-  /** Returns a loopback port that nothing listens on: it was bound and closed. */
+  /**
+   * Returns a loopback port that was bound and closed again, so nothing listens on it unless another
+   * process binds it in the meantime.
+   */
   public static int closedPort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();

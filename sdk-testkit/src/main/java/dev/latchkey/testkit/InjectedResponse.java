@@ -25,11 +25,15 @@ public record InjectedResponse(String name, boolean retriedByStatus, Duration re
     Objects.requireNonNull(response, "response");
   }
 
-  /** Returns the response the proxy sends for {@code fault} ({@link FaultInjectingProxy#faultyResponse}). */
+  /**
+   * Returns the response that {@link FaultInjectingProxy#faultyResponse} builds for {@code fault}.
+   * Only a 429 or 5xx status counts as retried by status, so a {@code Fault.status(404)} does not.
+   */
   public static InjectedResponse of(Fault fault) {
-    boolean status = fault.kind() == Fault.Kind.STATUS || fault.kind() == Fault.Kind.TOO_MANY_REQUESTS;
+    boolean retriedByStatus = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS
+        || (fault.kind() == Fault.Kind.STATUS && (fault.status() == 429 || fault.status() >= 500));
     Duration retryAfter = fault.kind() == Fault.Kind.TOO_MANY_REQUESTS ? fault.delay() : null;
-    return new InjectedResponse(fault.toString(), status, retryAfter,
+    return new InjectedResponse(fault.toString(), retriedByStatus, retryAfter,
         normal -> FaultInjectingProxy.faultyResponse(fault, () -> normal));
   }
 
@@ -59,7 +63,10 @@ public record InjectedResponse(String name, boolean retriedByStatus, Duration re
     return of("cut-off body", normal -> normal.body(body.substring(0, body.length() / 2)).build());
   }
 
-  /** Returns the normal response sent one byte every 50 ms: each byte arrives well within a read timeout. */
+  /**
+   * Returns the normal response sent one byte every 50 ms, so each byte arrives well within a read
+   * timeout of a second or more.
+   */
   public static InjectedResponse trickling() {
     return of("trickling body", normal -> normal.throttleBody(1, 50, TimeUnit.MILLISECONDS).build());
   }

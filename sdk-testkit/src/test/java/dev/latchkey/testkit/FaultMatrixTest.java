@@ -88,7 +88,7 @@ class FaultMatrixTest {
   }
 
   @Test
-  void storageWaitsWithoutRetryAfterStayBelowBackoff() {
+  void waitsWithoutRetryAfterStayBelowBackoff() {
     assertThatCode(() -> FaultMatrix.assertStorageWaits(List.of(Duration.ofMillis(15), Duration.ofMillis(40)),
         Fault.status(503), 3, null, POLICY)).doesNotThrowAnyException();
     assertThatThrownBy(() -> FaultMatrix.assertStorageWaits(List.of(Duration.ofMillis(41)),
@@ -134,12 +134,16 @@ class FaultMatrixTest {
   void injectedResponsesStateRetries() throws IOException {
     InjectedResponse throttled = InjectedResponse.of(Fault.tooManyRequests(Duration.ofSeconds(3)));
     InjectedResponse malformed = InjectedResponse.of(Fault.malformedBody());
+    InjectedResponse unavailable = InjectedResponse.of(Fault.status(503));
+    InjectedResponse notFound = InjectedResponse.of(Fault.status(404));
     InjectedResponse invalidDelay = InjectedResponse.retryAfter(503, "-3", null);
     InjectedResponse cutOff = InjectedResponse.cutOffBody("{\"token\":\"abcdef\"}");
 
     assertThat(throttled.retriedByStatus()).isTrue();
     assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(3));
     assertThat(malformed.retriedByStatus()).isFalse();
+    assertThat(unavailable.retriedByStatus()).isTrue();
+    assertThat(notFound.retriedByStatus()).isFalse();
     assertThat(invalidDelay.retriedByStatus()).isTrue();
     assertThat(invalidDelay.retryAfter()).isNull();
     assertThat(invalidDelay.respond(normal()).getHeaders().get("Retry-After")).isEqualTo("-3");

@@ -16,9 +16,9 @@ public final class BlobMetadata {
   private BlobMetadata() {}
 
   /**
-   * Checks names and the total size; {@code PutRequest} has already checked the values and repeats.
-   * Blob Storage requires names to be C# identifiers, and HTTP header names are ASCII, so a name is
-   * a letter or {@code _} followed by letters, digits and {@code _}.
+   * Checks the names and the total size. {@code PutRequest} has already checked the values and
+   * repeated names. Blob Storage requires names to be C# identifiers, and HTTP header names are
+   * ASCII, so a name is a letter or {@code _} followed by letters, digits and {@code _}.
    *
    * @throws IllegalArgumentException if a name breaks that rule or the metadata is over 8 KB
    */
@@ -29,8 +29,8 @@ public final class BlobMetadata {
       int bad = firstInvalidIndex(name);
       if (bad >= 0) {
         throw new IllegalArgumentException(String.format("Invalid user metadata name '%s' for blob '%s' in container"
-            + " '%s': character U+%04X at index %d is not allowed; Blob Storage needs a C# identifier, so start"
-            + " with an ASCII letter or '_' and go on with ASCII letters, digits and '_'",
+            + " '%s': character U+%04X at index %d is not allowed. Blob Storage requires a C# identifier, so start"
+            + " with an ASCII letter or '_' and continue with ASCII letters, digits and '_'",
             escape(name), ref.key(), ref.container(), (int) name.charAt(bad), bad));
       }
       bytes += name.length() + entry.getValue().getBytes(StandardCharsets.UTF_8).length;
@@ -38,7 +38,7 @@ public final class BlobMetadata {
     if (bytes > MAX_BYTES) {
       throw new IllegalArgumentException("Invalid user metadata for blob '" + ref.key() + "' in container '"
           + ref.container() + "': names and values take " + bytes + " bytes, over the Blob Storage limit of "
-          + MAX_BYTES + " bytes; store large values in the blob or a separate blob");
+          + MAX_BYTES + " bytes. Store large values in the blob or a separate blob");
     }
   }
 

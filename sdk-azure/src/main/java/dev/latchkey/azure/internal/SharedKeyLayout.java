@@ -9,19 +9,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The parts of a Shared Key string to sign that only the header names decide, kept so that the next
- * request on the same thread with the same header name objects skips that work: which header fills each
- * standard slot, the canonicalized {@code x-ms-} headers in sorted order with their lower-case names
- * as UTF-8, and which headers signing replaces.
+ * The parts of a Shared Key string to sign that only the header names decide. These are the header
+ * that fills each standard slot, the canonicalized {@code x-ms-} headers in sorted order with their
+ * lower-case names as UTF-8, and the headers that signing replaces. The next request on the same
+ * thread with the same header name objects reuses them and skips that work.
  *
  * <p>The layout is keyed by the identity of the header names. Programs build most requests from
  * header names that are String constants, so the same objects come back, and comparing them by
  * reference is exact because Strings are immutable. Header values, the account and the path are
  * compared by reference as well: when one is the object encoded last time at the same place, its
  * UTF-8 bytes (up to {@value SigningBuffer.EncodedText#MAX_KEPT_BYTES}) are copied rather than
- * encoded again. Values of headers whose names contain {@code key}
- * or {@code authorization} (such as {@code x-ms-encryption-key}) are never kept, since they may be
- * secrets.
+ * encoded again. Values of headers whose names contain {@code key} or {@code authorization}, such
+ * as {@code x-ms-encryption-key}, are never kept, because they may be secrets.
  *
  * <p>{@link SharedKeyStrings#writeStringToSign} is the general form, and writes the same bytes. A
  * layout belongs to one thread's {@link SigningBuffer}, which keeps a few, and is never shared.
@@ -35,7 +34,7 @@ public final class SharedKeyLayout {
 
   private static final int SLOT_COUNT = SharedKeyStrings.STANDARD_HEADERS.length;
 
-  /** The header names the layout was built for; the key of the layout. */
+  /** The header names that the layout was built for, which are its lookup key. */
   private final SigningBuffer.HeaderNames names = new SigningBuffer.HeaderNames();
   private int headerCount;
 
@@ -66,9 +65,9 @@ public final class SharedKeyLayout {
   SharedKeyLayout() {}
 
   /**
-   * Returns this thread's layout for {@code headers}: one kept from an earlier request with the same
-   * header name objects, a new one when the last request that found none had the same names, or
-   * null, and the caller then uses {@link SharedKeyStrings#writeStringToSign}.
+   * Returns this thread's layout for {@code headers}, or null when the caller must use {@link
+   * SharedKeyStrings#writeStringToSign}. The layout is one kept from an earlier request with the same
+   * header name objects, or a new one when the last request that found none had the same names.
    */
   public static SharedKeyLayout of(SigningBuffer buffer, List<Header> headers) {
     return buffer.sharedKeyLayout(headers);
@@ -230,8 +229,9 @@ public final class SharedKeyLayout {
   }
 
   /**
-   * Writes the Content-Length slot: the header, or the body length when there is no header; empty
-   * when the length is 0 and the version is {@value SharedKeyStrings#EMPTY_ZERO_LENGTH_VERSION} or later.
+   * Writes the Content-Length slot, which is the header, or the body length when there is no header.
+   * The slot stays empty when the length is 0 and the version is {@value
+   * SharedKeyStrings#EMPTY_ZERO_LENGTH_VERSION} or later.
    */
   private void writeContentLength(SigningBuffer buffer, SignableRequest request, int index, String addedVersion) {
     String sent = index >= 0 ? request.headers().get(index).value() : null;

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>The key is requested no longer than the token lives, so a SAS signed with it never outlives
  * the token it derives from. With {@link Builder#delegatedUserTenantId} set, the request body names
  * the tenant of the end user ({@code DelegatedUserTid}), for a user delegation SAS that a user of
- * another tenant presents ({@code skdutid}, service version 2025-07-05 and later). Requests go only over HTTPS, because they carry the bearer token.
+ * another tenant presents ({@code skdutid}, service version 2025-07-05 and later). Requests go only
+ * over HTTPS, because they carry the bearer token.
  * Thread-safe; the shared {@link OkHttpClient} is not closed by this class.
  */
 public final class UserDelegationKeyClient {
@@ -154,7 +155,7 @@ public final class UserDelegationKeyClient {
     }
   }
 
-  /** Returns the {@code KeyInfo} request body; the tenant id is a checked GUID, so it needs no escaping. */
+  /** Returns the {@code KeyInfo} request body. The tenant id is a checked GUID, so it needs no XML escaping. */
   String keyInfo(Instant start, Instant expiry) {
     String tenant = delegatedUserTenantId == null ? ""
         : "<DelegatedUserTid>" + delegatedUserTenantId + "</DelegatedUserTid>";

@@ -88,7 +88,7 @@ class BlobBackendSharedKeyTest {
 
   /** OkHttp trims header values before it sends them, so the signature must cover the trimmed value. */
   @Test
-  void contentTypeWithOuterSpacesIsSignedAsSent() {
+  void paddedContentTypeIsSignedTrimmed() {
     ObjectRef ref = ObjectRef.of(CONTAINER, "padded-type.txt");
 
     ObjectMetadata put = backend.put(ref, ObjectBody.ofBytes(new byte[] {1}), " text/plain ", exchanges::add);

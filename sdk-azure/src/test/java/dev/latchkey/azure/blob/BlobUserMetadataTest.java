@@ -98,7 +98,7 @@ class BlobUserMetadataTest {
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"i_,i0", "FOO_BAR,FOO2_BAR", "x1,x_1", "a_b,a0", "ab,a_b"})
-  void underscoreAndDigitNamesAreSignedInServiceOrder(String names) {
+  void underscoreNamesAreSignedInServiceOrder(String names) {
     BlobBackend backend = backendBuilder().build();
     ObjectRef ref = ObjectRef.of(CONTAINER, "order-" + names.replace(',', '-') + ".txt");
     PutRequest.Builder put = PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}));
@@ -152,7 +152,7 @@ class BlobUserMetadataTest {
   }
 
   @Test
-  void metadataOverEightKilobytesIsRejectedBeforeSending() {
+  void oversizedMetadataIsRejectedBeforeSending() {
     BlobBackend backend = backendBuilder().build();
     ObjectRef ref = ObjectRef.of(CONTAINER, "too-big.txt");
     PutRequest put = PutRequest.builder(ref, ObjectBody.ofBytes(new byte[] {1}))

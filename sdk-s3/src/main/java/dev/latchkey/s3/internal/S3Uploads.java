@@ -59,8 +59,9 @@ public final class S3Uploads {
   }
 
   /**
-   * Uploads {@code body} to {@code uri} with the strategy its length calls for, with the content type
-   * and the user metadata (checked by {@link S3UserMetadata#check}) as signed headers.
+   * Uploads {@code body} to {@code uri} with the strategy its length calls for, and sends the content
+   * type and the user metadata as signed headers. The caller has checked the metadata with {@link
+   * S3UserMetadata#check}.
    */
   public ObjectMetadata put(ObjectRef ref, URI uri, ObjectBody body, String contentType,
       Map<String, String> userMetadata, ExchangeListener listener) {

@@ -20,7 +20,8 @@ public final class S3UserMetadata {
   private S3UserMetadata() {}
 
   /**
-   * Checks names and the total size; {@code PutRequest} has already checked the values and repeats.
+   * Checks the names and the total size. {@code PutRequest} has already checked the values and
+   * repeated names.
    *
    * @throws IllegalArgumentException if a name is not an HTTP token or the metadata is over 2 KB
    */
@@ -31,7 +32,7 @@ public final class S3UserMetadata {
       int bad = firstNonTokenIndex(name);
       if (bad >= 0) {
         throw new IllegalArgumentException(String.format("Invalid user metadata name '%s' for s3://%s/%s: character"
-            + " U+%04X at index %d is not allowed in an HTTP header name; use ASCII letters, digits and %s",
+            + " U+%04X at index %d is not allowed in an HTTP header name. Use ASCII letters, digits and %s",
             escape(name), ref.container(), ref.key(), (int) name.charAt(bad), bad, TOKEN_SYMBOLS));
       }
       bytes += name.getBytes(StandardCharsets.UTF_8).length + entry.getValue().getBytes(StandardCharsets.UTF_8).length;
@@ -39,7 +40,7 @@ public final class S3UserMetadata {
     if (bytes > MAX_BYTES) {
       throw new IllegalArgumentException("Invalid user metadata for s3://" + ref.container() + "/" + ref.key()
           + ": names and values take " + bytes + " bytes, over the S3 limit of " + MAX_BYTES
-          + " bytes; store large values in the object or a separate object");
+          + " bytes. Store large values in the object or a separate object");
     }
   }
 

@@ -111,13 +111,16 @@ final class SigningWorkspace {
    * order for the canonical request, and in wire order for the URL, ending with {@code
    * X-Amz-Signature=}. Both follow from the signing key, the expiry, the signed header names and
    * the {@code X-Amz-Date} value. Each engine derives its own key object per credential and date, so
-   * the key also fixes the session token. The queries are reused while the first three stay the
-   * same, with the date rewritten in place; see {@link #reusePresignQuery}. A session token they
-   * contain stays in these buffers, as it does in {@link #params} and {@link #output}.
+   * the key also fixes the session token. {@link #reusePresignQuery} reuses the queries while the
+   * first three stay the same and rewrites the date in place. A session token they contain stays in
+   * these buffers, as it does in {@link #params} and {@link #output}.
    */
   final ByteBuf presignCanonicalQuery = new ByteBuf(256);
   final ByteBuf presignUrlQuery = new ByteBuf(256);
-  /** Offset of the 16-byte {@code X-Amz-Date} value in both {@link #presignCanonicalQuery} and {@link #presignUrlQuery}. */
+  /**
+   * Offset of the 16-byte {@code X-Amz-Date} value in both {@link #presignCanonicalQuery} and
+   * {@link #presignUrlQuery}.
+   */
   private int presignDateAt;
   /** The {@link #signedHeaders} that the presigning query above was written for. */
   final ByteBuf presignQuerySignedHeaders = new ByteBuf(64);
@@ -352,7 +355,10 @@ final class SigningWorkspace {
     presignQueryExpiry = expirySeconds;
   }
 
-  /** Returns whether {@code X-Amz-Date=} ends at {@code valueAt}, followed by the value of the last {@link #amzDate} call. */
+  /**
+   * Returns whether {@code X-Amz-Date=} ends at {@code valueAt} and is followed by the value of the
+   * last {@link #amzDate} call.
+   */
   private boolean isAmzDateAt(ByteBuf buffer, int valueAt) {
     int nameAt = valueAt - DATE_PARAMETER.length;
     return nameAt >= 0 && valueAt + 16 <= buffer.length()
@@ -360,7 +366,7 @@ final class SigningWorkspace {
         && Arrays.equals(buffer.array(), valueAt, valueAt + 16, amzDateBytes, 0, 16);
   }
 
-  /** Forgets the presigning query, so that the next presigned URL builds it again; for tests. */
+  /** Forgets the presigning query, so that the next presigned URL builds it again. Tests use it. */
   void forgetPresignQuery() {
     presignQueryKey = null;
   }

@@ -54,8 +54,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *
  * <p>NOTE: a list delimiter that contains {@link #MARKER} would split names between a {@code /} and
  * its marker, so such a listing is rejected. A list prefix that ends in U+0001 also matches the key
- * without it, and keys containing U+0000 may be listed out of order; S3 XML cannot carry either
- * character anyway. Continuation tokens are the store's tokens in Base64url.
+ * without it, and keys that contain U+0000 may be listed out of order. XML 1.0 cannot contain
+ * either character, so an S3 listing cannot return such keys unless it is URL-encoded. Continuation
+ * tokens are the store's tokens in Base64url.
  */
 public final class ExactKeyBlobStore extends ForwardingBlobStore {
 
@@ -88,7 +89,7 @@ public final class ExactKeyBlobStore extends ForwardingBlobStore {
     return out.append(END).toString();
   }
 
-  /** Returns the encoded form of a list prefix or start-after key: its name without {@link #END}. */
+  /** Returns the encoded form of a list prefix, which is its name without {@link #END}. */
   static String encodePrefix(String prefix) {
     String name = encode(prefix);
     return name.substring(0, name.length() - 1);
@@ -154,11 +155,16 @@ public final class ExactKeyBlobStore extends ForwardingBlobStore {
     return delegate().removeBlob(request.toBuilder().key(encode(request.key())).build());
   }
 
+  private static void checkDelimiter(String delimiter) {
+    if (delimiter != null && delimiter.indexOf(MARKER) >= 0) {
+      throw new IllegalArgumentException("Invalid delimiter: U+E000 is reserved by ExactKeyBlobStore."
+          + " Use a delimiter without it");
+    }
+  }
+
   @Override
   public ListObjectsV2Response list(ListObjectsV2Request request) {
-    if (request.delimiter() != null && request.delimiter().indexOf(MARKER) >= 0) {
-      throw new IllegalArgumentException("Invalid delimiter: U+E000 is reserved by ExactKeyBlobStore");
-    }
+    checkDelimiter(request.delimiter());
     String prefix = request.prefix() == null ? null : encodePrefix(request.prefix());
     ListObjectsV2Response response = delegate().list(request.toBuilder().prefix(prefix)
         .startAfter(request.startAfter() == null ? null : encode(request.startAfter()))
@@ -179,7 +185,11 @@ public final class ExactKeyBlobStore extends ForwardingBlobStore {
         : Base64.getUrlEncoder().withoutPadding().encodeToString(storeToken.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Returns the store's token of a client's continuation token; one the store did not issue is invalid. */
+  /**
+   * Returns the store's token for a client's continuation token.
+   *
+   * @throws IllegalArgumentException if the token is not Base64url, so this wrapper did not issue it
+   */
   private static String fromToken(String token) {
     if (token == null) {
       return null;
@@ -194,6 +204,7 @@ public final class ExactKeyBlobStore extends ForwardingBlobStore {
 
   @Override
   public ListObjectVersionsResponse listVersions(ListObjectVersionsRequest request) {
+    checkDelimiter(request.delimiter());
     ListObjectVersionsResponse response = delegate().listVersions(request.toBuilder()
         .prefix(request.prefix() == null ? null : encodePrefix(request.prefix()))
         .keyMarker(encodeOrNull(request.keyMarker())).build());

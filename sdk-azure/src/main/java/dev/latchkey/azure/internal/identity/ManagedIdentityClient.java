@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link #fetch()} sends one token request and retries it while the endpoint returns a
  * retryable status ({@link ManagedIdentityEndpoint#isRetryable(int)}) or fails after connecting,
  * with the {@link RetryBackoff} given. A {@code Retry-After} header in either form, delay-seconds or
- * an HTTP date measured from the settings' clock, lengthens the wait up to the retry budget. Before the first IMDS token request, an {@link ImdsProbe}
+ * an HTTP date measured from the settings' clock, lengthens the wait up to the retry budget.
+ *
+ * <p>Before the first IMDS token request, an {@link ImdsProbe}
  * checks that Azure IMDS is there; if not, the host is taken to be outside Azure and {@code fetch()}
  * throws {@link CredentialNotConfiguredException} at once, so a chain moves on without waiting.
  * IMDS 400 (the identity is not assigned to this resource) is reported the same way. A body larger
