@@ -241,9 +241,9 @@ class S3BackendTest {
     backend.delete(ref, listener);
 
     assertThat(server.objectExists(BUCKET, key)).isFalse();
-    StorageException gone = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+    StorageException headAfterDelete = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
         () -> backend.head(ref, listener));
-    assertThat(gone.isNotFound()).isTrue();
+    assertThat(headAfterDelete.isNotFound()).isTrue();
   }
 
   @Test
