@@ -75,38 +75,36 @@ class KeyRotationAzuriteTest {
 
   @Test
   void noneListenerGetsNoReportAcrossRetry() {
-    configuredKey.set(REVOKED);
-    try (NameCountingCache keys = new NameCountingCache(CredentialCache.builder(keyFile).build());
-        BlobBackend backend = backend(keys)) {
-      keys.current();
-      configuredKey.set(SECONDARY);
+    int reportsBuilt = putAfterRotationAndHeadMissing("none-listener.txt", ExchangeListener.NONE);
 
-      backend.put(ObjectRef.of("rotating", "none-listener.txt"), ObjectBody.ofBytes(new byte[] {1}), null,
-          ExchangeListener.NONE);
-      assertThatThrownBy(() -> backend.head(ObjectRef.of("rotating", "missing.txt"), ExchangeListener.NONE))
-          .isInstanceOf(StorageException.class);
-
-      assertThat(reads).as("the rejected key was read again, so the put was sent twice").hasValue(2);
-      assertThat(keys.nameCalls).as("reports built, each of which names the credential source").hasValue(0);
-    }
+    assertThat(reads).as("the rejected key was read again, so the put was sent twice").hasValue(2);
+    assertThat(reportsBuilt).as("reports built, each of which names the credential source").isZero();
   }
 
   @Test
   void recordingListenerGetsEveryReportAcrossRetry() {
+    int reportsBuilt = putAfterRotationAndHeadMissing("recorded.txt", exchanges::add);
+
+    assertThat(exchanges).extracting(Exchange::statusCode).containsExactly(403, 201, 404);
+    assertThat(exchanges).extracting(Exchange::credentialProvider).containsOnly(NameCountingCache.NAME);
+    assertThat(reportsBuilt).isEqualTo(3);
+  }
+
+  /**
+   * Puts a blob with a revoked key held in the cache, which the backend sends again with the new
+   * key, then heads a missing blob. Returns how many exchange reports the backend built.
+   */
+  private int putAfterRotationAndHeadMissing(String blobName, ExchangeListener listener) {
     configuredKey.set(REVOKED);
     try (NameCountingCache keys = new NameCountingCache(CredentialCache.builder(keyFile).build());
         BlobBackend backend = backend(keys)) {
       keys.current();
       configuredKey.set(SECONDARY);
 
-      backend.put(ObjectRef.of("rotating", "recorded.txt"), ObjectBody.ofBytes(new byte[] {1}), null,
-          exchanges::add);
-      assertThatThrownBy(() -> backend.head(ObjectRef.of("rotating", "missing.txt"), exchanges::add))
+      backend.put(ObjectRef.of("rotating", blobName), ObjectBody.ofBytes(new byte[] {1}), null, listener);
+      assertThatThrownBy(() -> backend.head(ObjectRef.of("rotating", "missing.txt"), listener))
           .isInstanceOf(StorageException.class);
-
-      assertThat(exchanges).extracting(Exchange::statusCode).containsExactly(403, 201, 404);
-      assertThat(exchanges).extracting(Exchange::credentialProvider).containsOnly(NameCountingCache.NAME);
-      assertThat(keys.nameCalls).hasValue(3);
+      return keys.nameCalls.get();
     }
   }
 
