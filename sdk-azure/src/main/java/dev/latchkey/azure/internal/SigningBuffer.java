@@ -63,6 +63,13 @@ public final class SigningBuffer {
    * the scheme and account objects they were encoded from.
    */
   private byte[] authorizationPrefix;
+  /**
+   * Per-thread state of {@code BlobSas} (its recently encoded fixed parts), kept here so that signing
+   * needs one {@link ThreadLocal} lookup rather than two. It contains no key, account or signature.
+   */
+  private Object blobSasState;
+  /** The account name of the last SAS string to sign, as UTF-8, with the name object it was encoded from. */
+  private final EncodedText sasAccount = new EncodedText();
   private String authorizationScheme;
   private String authorizationAccount;
 
@@ -85,6 +92,16 @@ public final class SigningBuffer {
     SigningBuffer buffer = CURRENT.get();
     buffer.clear();
     return buffer;
+  }
+
+  /** Returns the state that {@link #blobSasState(Object)} stored on this thread's buffer, or null. */
+  public Object blobSasState() {
+    return blobSasState;
+  }
+
+  /** Stores per-thread state of {@code BlobSas} with this buffer. */
+  public void blobSasState(Object state) {
+    this.blobSasState = state;
   }
 
   /** Empties the buffer, and shrinks it if one large request made it grow. */
@@ -298,6 +315,14 @@ public final class SigningBuffer {
         bytes[length++] = (byte) (0x80 | (c & 0x3F));
       }
     }
+  }
+
+  /**
+   * Appends the account name of a SAS string to sign as UTF-8, copying the bytes of the last SAS of
+   * this thread when {@code accountName} is the same object.
+   */
+  public SigningBuffer appendSasAccount(String accountName) {
+    return appendRemembered(accountName, sasAccount, false);
   }
 
   /** Appends a newline and {@code value}, one field of a SAS string to sign; {@code null} is an empty field. */
