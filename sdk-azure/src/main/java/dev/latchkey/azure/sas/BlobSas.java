@@ -29,9 +29,9 @@ import java.util.Set;
  * string to sign and the query that do not change between signatures (everything but the times,
  * the account and the user delegation key's fields), and later signatures with the same {@code
  * BlobSas} copy them whole. A SAS built anew for each signature from the same objects (container,
- * blob name, permissions, version, identifier and the other options) reuses the encoded parts of
- * the last SAS that its thread signed with those objects. Signing writes into a per-thread buffer,
- * with the HMAC of each key prepared once.
+ * blob name, version, identifier and the other options) and permissions reuses the parts that its
+ * thread encoded for an earlier SAS, if that was one of the last four it encoded. Signing writes into
+ * a per-thread buffer, with the HMAC of each key prepared once.
  *
  * <p>Times: the start ({@code st}) is the signing time moved back by the skew margin, so a server
  * whose clock is slightly behind accepts the SAS at once. A user delegation SAS never starts before
@@ -401,8 +401,8 @@ public final class BlobSas {
 
     /** Returns the recent parts of the thread that owns {@code buffer}, kept in the buffer. */
     static RecentFixedParts of(SigningBuffer buffer) {
-      Object kept = buffer.blobSasState();
-      if (kept instanceof RecentFixedParts recent) {
+      Object state = buffer.blobSasState();
+      if (state instanceof RecentFixedParts recent) {
         return recent;
       }
       RecentFixedParts recent = new RecentFixedParts();

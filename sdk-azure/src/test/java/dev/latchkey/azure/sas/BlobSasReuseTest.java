@@ -96,7 +96,7 @@ class BlobSasReuseTest {
   }
 
   @Test
-  void otherKindsBetweenServiceSasDoNotChangeIt() throws Exception {
+  void interleavedSasKindsMatchReference() throws Exception {
     UserDelegationKey delegationKey = new UserDelegationKey("oid-1", "tid-1", NOW.minusSeconds(60),
         NOW.plusSeconds(3_600), "b", "2025-11-05",
         SecretValue.of(Base64.getEncoder().encodeToString("delegation-key-bytes".getBytes(StandardCharsets.UTF_8))));
