@@ -53,6 +53,16 @@ public final class SigningBuffer {
   private final byte[][] encodedTimes = new byte[TIME_CACHE_SLOTS][ENCODED_ISO_TIME_BYTES];
   private int nextTimeSlot;
 
+  /**
+   * The start and expiry seconds of the last SAS window that {@link #appendSasTimes} wrote, and their
+   * two forms: {@code start\nexpiry} for a string to sign, and {@code &st=start&se=expiry} with the
+   * colons percent-encoded for a query.
+   */
+  private long windowStartSecond = Long.MIN_VALUE;
+  private long windowExpirySecond = Long.MIN_VALUE;
+  private final byte[] windowFields = new byte[2 * ISO_TIME_BYTES + 1];
+  private final byte[] windowQuery = new byte[2 * (ENCODED_ISO_TIME_BYTES + 4)];
+
   /** Name and value pairs sorted by name, for canonicalized headers and query parameters. */
   final SortedPairs pairs = new SortedPairs();
 
@@ -389,6 +399,49 @@ public final class SigningBuffer {
     System.arraycopy(text, 0, bytes, length, text.length);
     length += text.length;
     return this;
+  }
+
+  /**
+   * Appends the start and expiry of a SAS in ISO 8601 UTC form, truncated to the second: {@code
+   * start\nexpiry} as in a string to sign, or with {@code queryEncoded} {@code &st=start&se=expiry}
+   * with each colon as {@code %3A}. A thread that writes the same two seconds again copies the bytes
+   * it wrote last time.
+   */
+  public SigningBuffer appendSasTimes(Instant start, Instant expiry, boolean queryEncoded) {
+    long startSecond = start.getEpochSecond();
+    long expirySecond = expiry.getEpochSecond();
+    if (startSecond != windowStartSecond || expirySecond != windowExpirySecond) {
+      if (!isFormattedByHand(startSecond) || !isFormattedByHand(expirySecond)) {
+        return queryEncoded
+            ? append("&st=").appendIsoTime(start, true).append("&se=").appendIsoTime(expiry, true)
+            : appendIsoTime(start, false).append('\n').appendIsoTime(expiry, false);
+      }
+      formatSasTimes(startSecond, expirySecond);
+    }
+    byte[] times = queryEncoded ? windowQuery : windowFields;
+    return append(times, 0, times.length);
+  }
+
+  private void formatSasTimes(long startSecond, long expirySecond) {
+    // Copies the start before looking up the expiry, whose formatting may take the start's slot.
+    int start = timeSlot(startSecond);
+    System.arraycopy(formattedTimes[start], 0, windowFields, 0, ISO_TIME_BYTES);
+    windowFields[ISO_TIME_BYTES] = '\n';
+    int position = putAsciiBytes(windowQuery, 0, "&st=");
+    System.arraycopy(encodedTimes[start], 0, windowQuery, position, ENCODED_ISO_TIME_BYTES);
+    position = putAsciiBytes(windowQuery, position + ENCODED_ISO_TIME_BYTES, "&se=");
+    int expiry = timeSlot(expirySecond);
+    System.arraycopy(formattedTimes[expiry], 0, windowFields, ISO_TIME_BYTES + 1, ISO_TIME_BYTES);
+    System.arraycopy(encodedTimes[expiry], 0, windowQuery, position, ENCODED_ISO_TIME_BYTES);
+    windowStartSecond = startSecond;
+    windowExpirySecond = expirySecond;
+  }
+
+  private static int putAsciiBytes(byte[] target, int position, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      target[position + i] = (byte) ascii.charAt(i);
+    }
+    return position + ascii.length();
   }
 
   /** Returns the cache slot with {@code epochSecond} formatted, formatting it on a miss. */

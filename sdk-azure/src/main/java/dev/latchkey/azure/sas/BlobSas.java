@@ -238,9 +238,7 @@ public final class BlobSas {
   private static void writeFieldsToAccount(SigningBuffer buffer, FixedParts parts, String accountName,
       SasGrant.Window window) {
     buffer.append(parts.bytes, 0, parts.canonicalNamePrefixStart);
-    window.writeStart(buffer, false);
-    buffer.append('\n');
-    window.writeExpiry(buffer, false);
+    window.writeFields(buffer);
     buffer.append(parts.bytes, parts.canonicalNamePrefixStart, parts.resourceNameStart).appendSasAccount(accountName);
   }
 
@@ -260,7 +258,7 @@ public final class BlobSas {
   /** Writes the query up to the user delegation fields: {@code sv} to {@code si}. */
   private static void writeQueryStart(SigningBuffer buffer, FixedParts parts, SasGrant.Window window) {
     buffer.append(parts.bytes, parts.queryBeforeTimesStart, parts.queryAfterTimesStart);
-    writeTimeParameters(buffer, window);
+    window.writeQuery(buffer);
     buffer.append(parts.bytes, parts.queryAfterTimesStart, parts.queryBeforeSignatureStart);
   }
 
@@ -279,16 +277,6 @@ public final class BlobSas {
       buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue());
     }
     buffer.appendQueryParameter("si", identifier);
-  }
-
-  /** Writes {@code &st=} and, when the window has an expiry, {@code &se=}. */
-  static void writeTimeParameters(SigningBuffer buffer, SasGrant.Window window) {
-    buffer.append("&st=");
-    window.writeStart(buffer, true);
-    if (window.hasExpiry()) {
-      buffer.append("&se=");
-      window.writeExpiry(buffer, true);
-    }
   }
 
   /** Writes {@code ses}, the response headers and the signature. */

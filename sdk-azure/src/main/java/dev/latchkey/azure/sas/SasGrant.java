@@ -193,6 +193,31 @@ final class SasGrant {
       return expiry != null || expiryText != null;
     }
 
+    /** Writes the start, a newline and the expiry, which is empty when the window has none. */
+    void writeFields(SigningBuffer buffer) {
+      if (start != null && expiry != null) {
+        buffer.appendSasTimes(start, expiry, false);
+        return;
+      }
+      writeStart(buffer, false);
+      buffer.append('\n');
+      writeExpiry(buffer, false);
+    }
+
+    /** Writes {@code &st=} and, when the window has an expiry, {@code &se=}, with percent-encoded values. */
+    void writeQuery(SigningBuffer buffer) {
+      if (start != null && expiry != null) {
+        buffer.appendSasTimes(start, expiry, true);
+        return;
+      }
+      buffer.append("&st=");
+      writeStart(buffer, true);
+      if (hasExpiry()) {
+        buffer.append("&se=");
+        writeExpiry(buffer, true);
+      }
+    }
+
     /** Writes the start ({@code st}) in ISO 8601 form, percent-encoded when {@code queryEncoded}. */
     void writeStart(SigningBuffer buffer, boolean queryEncoded) {
       write(buffer, start, startText, queryEncoded);
