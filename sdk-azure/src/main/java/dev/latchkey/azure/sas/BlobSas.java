@@ -107,8 +107,9 @@ public final class BlobSas {
     FixedParts parts = fixedParts(buffer);
     writeServiceStringToSign(buffer, parts, key.accountName(), window);
     buffer.signAndClear(KeyedHmac.forBase64Key(key.accountKey()));
-    writeQueryStart(buffer, parts, window);
-    writeQueryEnd(buffer, parts);
+    writeQueryToTimes(buffer, parts, window);
+    // A service SAS has no user delegation fields, so the rest of the query is one piece.
+    buffer.append(parts.bytes, parts.queryAfterTimesStart, parts.bytes.length).appendSignature();
     return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
@@ -131,7 +132,8 @@ public final class BlobSas {
     FixedParts parts = fixedParts(buffer);
     writeDelegationStringToSign(buffer, parts, accountName, key, window);
     buffer.signAndClear(KeyedHmac.forBase64Key(key.value()));
-    writeQueryStart(buffer, parts, window);
+    writeQueryToTimes(buffer, parts, window);
+    buffer.append(parts.bytes, parts.queryAfterTimesStart, parts.queryBeforeSignatureStart);
     buffer.appendQueryParameter("skoid", key.signedObjectId()).appendQueryParameter("sktid", key.signedTenantId())
         .append("&skt=").appendIsoTime(key.signedStart(), true)
         .append("&ske=").appendIsoTime(key.signedExpiry(), true)
@@ -145,7 +147,7 @@ public final class BlobSas {
       buffer.appendQueryParameter("skdutid", delegation.delegatedUserTenantId())
           .appendQueryParameter("sduoid", delegation.delegatedUserObjectId());
     }
-    writeQueryEnd(buffer, parts);
+    buffer.append(parts.bytes, parts.queryBeforeSignatureStart, parts.bytes.length).appendSignature();
     return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
@@ -255,11 +257,10 @@ public final class BlobSas {
     }
   }
 
-  /** Writes the query up to the user delegation fields: {@code sv} to {@code si}. */
-  private static void writeQueryStart(SigningBuffer buffer, FixedParts parts, SasGrant.Window window) {
+  /** Writes the query from {@code sv} to {@code se}. */
+  private static void writeQueryToTimes(SigningBuffer buffer, FixedParts parts, SasGrant.Window window) {
     buffer.append(parts.bytes, parts.queryBeforeTimesStart, parts.queryAfterTimesStart);
     window.writeQuery(buffer);
-    buffer.append(parts.bytes, parts.queryAfterTimesStart, parts.queryBeforeSignatureStart);
   }
 
   /** Writes {@code sv}, {@code sr} and for a directory {@code sdd}. */
@@ -279,16 +280,11 @@ public final class BlobSas {
     buffer.appendQueryParameter("si", identifier);
   }
 
-  /** Writes {@code ses}, the response headers and the signature. */
-  private static void writeQueryEnd(SigningBuffer buffer, FixedParts parts) {
-    buffer.append(parts.bytes, parts.queryBeforeSignatureStart, parts.bytes.length).append("&sig=")
-        .appendSignature();
-  }
-
-  /** Writes {@code ses} and the response headers. */
+  /** Writes {@code ses}, the response headers and {@code &sig=}, for the signature to follow. */
   private void writeQueryBeforeSignature(SigningBuffer buffer) {
     buffer.appendQueryParameter("ses", grant.encryptionScope());
     headers.writeQuery(buffer);
+    buffer.append("&sig=");
   }
 
   SasGrant grant() {
@@ -300,7 +296,8 @@ public final class BlobSas {
    * next, encoded as UTF-8 one after the other, so that signing copies them whole. In order, they
    * are the permission line, the canonical name up to the account, the rest of the canonical name,
    * and the service SAS fields after it. Then come the query before the times, after the times, and
-   * before the signature. Each part ends where the next begins, at the offsets below.
+   * after the user delegation fields up to {@code &sig=}. Each part ends where the next begins, at
+   * the offsets below.
    *
    * <p>The parts also keep the objects they were encoded from, so that {@link #isEncodingOf} can
    * tell by identity whether another SAS would encode the same bytes. They contain neither the
