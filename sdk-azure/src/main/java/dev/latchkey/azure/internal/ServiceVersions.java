@@ -11,7 +11,7 @@ public final class ServiceVersions {
    * same version constant for every SAS. Threads that race here only repeat a check, and the record
    * has final fields only, so no lock is needed.
    */
-  private static CheckedVersion lastChecked = new CheckedVersion("", -1);
+  private static CheckedVersion lastChecked = new CheckedVersion(null, -1);
 
   private ServiceVersions() {}
 
@@ -30,7 +30,7 @@ public final class ServiceVersions {
    */
   public static int checkedNumber(String option, String version) {
     CheckedVersion last = lastChecked;
-    if (version == last.text()) {
+    if (version != null && version == last.text()) {
       return last.number();
     }
     Objects.requireNonNull(version, option);

@@ -266,6 +266,8 @@ class BlobSasTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'re--ports'");
     assertThatThrownBy(() -> BlobSas.builder().version("2025-11-5x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'2025-11-5x'");
+    assertThatThrownBy(() -> BlobSas.builder().version(""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("''");
     assertThatThrownBy(() -> BlobSas.builder().container(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> BlobSas.builder().version(null)).isInstanceOf(NullPointerException.class);
   }
