@@ -3,6 +3,13 @@ package dev.latchkey.azure.internal;
 /** Checks Blob Storage container names. */
 public final class ContainerNames {
 
+  /**
+   * The last name that passed {@link #check}. Strings are immutable, so the same object passes again
+   * without a second pass over its characters, as when a SAS is built for each signature from one
+   * container name. Threads that race here only repeat a check.
+   */
+  private static String lastValid = "$root";
+
   private ContainerNames() {}
 
   /**
@@ -13,10 +20,14 @@ public final class ContainerNames {
    * @throws IllegalArgumentException if it is not; the message names the rule
    */
   public static String check(String container) {
+    if (container == lastValid) {
+      return container;
+    }
     if (container == null || !isValid(container)) {
       throw new IllegalArgumentException("Invalid container name '" + container
           + "': use 3 to 63 lower-case letters, digits and single hyphens, starting with a letter or digit");
     }
+    lastValid = container;
     return container;
   }
 

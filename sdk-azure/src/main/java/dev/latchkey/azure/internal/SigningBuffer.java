@@ -53,6 +53,16 @@ public final class SigningBuffer {
   private final byte[][] encodedTimes = new byte[TIME_CACHE_SLOTS][ENCODED_ISO_TIME_BYTES];
   private int nextTimeSlot;
 
+  /**
+   * The start and expiry seconds of the last SAS window that {@link #appendSasTimes} wrote, and their
+   * two forms: {@code start\nexpiry} for a string to sign, and {@code &st=start&se=expiry} with the
+   * colons percent-encoded for a query.
+   */
+  private long windowStartSecond = Long.MIN_VALUE;
+  private long windowExpirySecond = Long.MIN_VALUE;
+  private final byte[] windowFields = new byte[2 * ISO_TIME_BYTES + 1];
+  private final byte[] windowQuery = new byte[2 * (ENCODED_ISO_TIME_BYTES + 4)];
+
   /** Name and value pairs sorted by name, for canonicalized headers and query parameters. */
   final SortedPairs pairs = new SortedPairs();
 
@@ -63,6 +73,13 @@ public final class SigningBuffer {
    * the scheme and account objects they were encoded from.
    */
   private byte[] authorizationPrefix;
+  /**
+   * Per-thread state of {@code BlobSas} (its recently encoded fixed parts), kept here so that signing
+   * needs one {@link ThreadLocal} lookup rather than two. It contains no key, account or signature.
+   */
+  private Object blobSasState;
+  /** The account name of the last SAS string to sign, as UTF-8, with the name object it was encoded from. */
+  private final EncodedText sasAccount = new EncodedText();
   private String authorizationScheme;
   private String authorizationAccount;
 
@@ -85,6 +102,16 @@ public final class SigningBuffer {
     SigningBuffer buffer = CURRENT.get();
     buffer.clear();
     return buffer;
+  }
+
+  /** Returns the state that {@link #blobSasState(Object)} stored on this thread's buffer, or null. */
+  public Object blobSasState() {
+    return blobSasState;
+  }
+
+  /** Stores per-thread state of {@code BlobSas} with this buffer. */
+  public void blobSasState(Object state) {
+    this.blobSasState = state;
   }
 
   /** Empties the buffer, and shrinks it if one large request made it grow. */
@@ -300,6 +327,14 @@ public final class SigningBuffer {
     }
   }
 
+  /**
+   * Appends the account name of a SAS string to sign as UTF-8, copying the bytes of the last SAS of
+   * this thread when {@code accountName} is the same object.
+   */
+  public SigningBuffer appendSasAccount(String accountName) {
+    return appendRemembered(accountName, sasAccount, false);
+  }
+
   /** Appends a newline and {@code value}, one field of a SAS string to sign; {@code null} is an empty field. */
   public SigningBuffer appendField(String value) {
     return append('\n').append(value);
@@ -364,6 +399,49 @@ public final class SigningBuffer {
     System.arraycopy(text, 0, bytes, length, text.length);
     length += text.length;
     return this;
+  }
+
+  /**
+   * Appends the start and expiry of a SAS in ISO 8601 UTC form, truncated to the second: {@code
+   * start\nexpiry} as in a string to sign, or with {@code queryEncoded} {@code &st=start&se=expiry}
+   * with each colon as {@code %3A}. A thread that writes the same two seconds again copies the bytes
+   * it wrote last time.
+   */
+  public SigningBuffer appendSasTimes(Instant start, Instant expiry, boolean queryEncoded) {
+    long startSecond = start.getEpochSecond();
+    long expirySecond = expiry.getEpochSecond();
+    if (startSecond != windowStartSecond || expirySecond != windowExpirySecond) {
+      if (!isFormattedByHand(startSecond) || !isFormattedByHand(expirySecond)) {
+        return queryEncoded
+            ? append("&st=").appendIsoTime(start, true).append("&se=").appendIsoTime(expiry, true)
+            : appendIsoTime(start, false).append('\n').appendIsoTime(expiry, false);
+      }
+      formatSasTimes(startSecond, expirySecond);
+    }
+    byte[] times = queryEncoded ? windowQuery : windowFields;
+    return append(times, 0, times.length);
+  }
+
+  private void formatSasTimes(long startSecond, long expirySecond) {
+    // Copies the start before looking up the expiry, whose formatting may take the start's slot.
+    int start = timeSlot(startSecond);
+    System.arraycopy(formattedTimes[start], 0, windowFields, 0, ISO_TIME_BYTES);
+    windowFields[ISO_TIME_BYTES] = '\n';
+    int position = putAsciiBytes(windowQuery, 0, "&st=");
+    System.arraycopy(encodedTimes[start], 0, windowQuery, position, ENCODED_ISO_TIME_BYTES);
+    position = putAsciiBytes(windowQuery, position + ENCODED_ISO_TIME_BYTES, "&se=");
+    int expiry = timeSlot(expirySecond);
+    System.arraycopy(formattedTimes[expiry], 0, windowFields, ISO_TIME_BYTES + 1, ISO_TIME_BYTES);
+    System.arraycopy(encodedTimes[expiry], 0, windowQuery, position, ENCODED_ISO_TIME_BYTES);
+    windowStartSecond = startSecond;
+    windowExpirySecond = expirySecond;
+  }
+
+  private static int putAsciiBytes(byte[] target, int position, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      target[position + i] = (byte) ascii.charAt(i);
+    }
+    return position + ascii.length();
   }
 
   /** Returns the cache slot with {@code epochSecond} formatted, formatting it on a miss. */

@@ -55,7 +55,7 @@ public final class AccountSas {
     buffer.signAndClear(KeyedHmac.forBase64Key(key.accountKey()));
     buffer.append("sv=").appendQueryComponent(grant.version()).appendQueryParameter("ss", services)
         .appendQueryParameter("srt", resourceTypes).appendQueryParameter("sp", permissions);
-    BlobSas.writeTimeParameters(buffer, window);
+    window.writeQuery(buffer);
     buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue())
         .appendQueryParameter("ses", grant.encryptionScope()).append("&sig=").appendSignature();
     return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
@@ -75,9 +75,7 @@ public final class AccountSas {
   private void writeStringToSign(SigningBuffer buffer, String accountName, SasGrant.Window window) {
     buffer.append(accountName).appendField(permissions).appendField(services).appendField(resourceTypes)
         .append('\n');
-    window.writeStart(buffer, false);
-    buffer.append('\n');
-    window.writeExpiry(buffer, false);
+    window.writeFields(buffer);
     buffer.appendField(grant.ipRange()).appendField(grant.protocolValue()).appendField(grant.version());
     if (hasEncryptionScope) {
       buffer.appendField(grant.encryptionScope());

@@ -5,7 +5,6 @@ import dev.latchkey.azure.internal.SigningBuffer;
 import dev.latchkey.credentials.SasToken;
 import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.credentials.SharedKey;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,10 +25,13 @@ import java.util.Set;
  *       sduoid} after {@code scid}).
  * </ul>
  *
- * <p>{@code build()} encodes the parts of the string to sign and the query that do not change
- * between signatures (everything but the times, the account and the user delegation key's fields),
- * so reusing one {@code BlobSas} makes each signature cheaper. Signing copies those parts into a
- * per-thread buffer around the times and the account, with the HMAC of each key prepared once.
+ * <p>{@code build()} checks the options and keeps them. The first signature encodes the parts of the
+ * string to sign and the query that do not change between signatures (everything but the times,
+ * the account and the user delegation key's fields), and later signatures with the same {@code
+ * BlobSas} copy them whole. A SAS built anew for each signature from the same objects (container,
+ * blob name, version, identifier and the other options) and permissions reuses the parts that its
+ * thread encoded for an earlier SAS, if that was one of the last four it encoded. Signing writes into
+ * a per-thread buffer, with the HMAC of each key prepared once.
  *
  * <p>Times: the start ({@code st}) is the signing time moved back by the skew margin, so a server
  * whose clock is slightly behind accepts the SAS at once. A user delegation SAS never starts before
@@ -44,9 +46,18 @@ public final class BlobSas {
   static final String V2025_07_05 = "2025-07-05";
   static final String OLDEST_VERSION = "2013-08-15";
 
+  // The same versions as yyyyMMdd numbers, as SasGrant.isAtLeast compares them.
+  private static final int V2015_04_05_DATE = 20150405;
+  private static final int V2018_11_09_DATE = 20181109;
+  private static final int V2020_02_10_DATE = 20200210;
+  private static final int V2020_12_06_DATE = 20201206;
+  private static final int V2025_07_05_DATE = 20250705;
+  private static final int OLDEST_VERSION_DATE = 20130815;
+
   private final SasGrant grant;
   private final SasResource resource;
-  private final String permissionLetters;
+  /** The permissions as a bit set of {@link BlobSasPermission#parseBits}. */
+  private final int permissionBits;
   private final String identifier;
   private final String snapshot;
   private final ResponseHeaders headers;
@@ -60,48 +71,24 @@ public final class BlobSas {
   private final boolean hasDelegatedUser;
 
   /**
-   * The parts of the string to sign and the query that stay the same from one signature to the
-   * next, encoded once as UTF-8 one after the other, so that signing copies them whole. In order,
-   * they are the permission line, the canonical name up to the account, the rest of the canonical
-   * name, and the service SAS fields after it. Then come the query before the times, after the
-   * times, and before the signature. Each part ends where the next begins, at the offsets below.
+   * The encoded fixed parts, set by the first signature. Threads that race to set it store equal
+   * parts, and {@link FixedParts} has only final fields, so no lock is needed.
    */
-  private final byte[] fixedParts;
-  private final int canonicalNamePrefixStart;
-  private final int resourceNameStart;
-  private final int serviceFieldsStart;
-  private final int queryBeforeTimesStart;
-  private final int queryAfterTimesStart;
-  private final int queryBeforeSignatureStart;
+  private FixedParts fixedParts;
 
   private BlobSas(Builder builder, SasGrant grant) {
     this.grant = grant;
     this.resource = builder.resource;
-    this.permissionLetters = BlobSasPermission.toLetters(builder.permissions);
+    this.permissionBits = builder.permissionBits;
     this.identifier = builder.identifier;
     this.snapshot = builder.snapshot;
-    this.headers = builder.headers.build();
+    this.headers = builder.headers;
     this.delegation = builder.delegation;
-    String version = grant.version();
-    this.hasBlobPrefixIpAndProtocol = version.compareTo(V2015_04_05) >= 0;
-    this.hasResourceAndSnapshot = version.compareTo(V2018_11_09) >= 0;
-    this.hasDelegatedPrincipals = version.compareTo(V2020_02_10) >= 0;
-    this.hasEncryptionScope = version.compareTo(V2020_12_06) >= 0;
-    this.hasDelegatedUser = version.compareTo(V2025_07_05) >= 0;
-    SigningBuffer buffer = SigningBuffer.current().appendLine(permissionLetters);
-    this.canonicalNamePrefixStart = buffer.length();
-    buffer.append(hasBlobPrefixIpAndProtocol ? "\n/blob/" : "\n/");
-    this.resourceNameStart = buffer.length();
-    writeResourceName(buffer);
-    this.serviceFieldsStart = buffer.length();
-    writeServiceFieldsAfterName(buffer);
-    this.queryBeforeTimesStart = buffer.length();
-    writeQueryBeforeTimes(buffer);
-    this.queryAfterTimesStart = buffer.length();
-    writeQueryAfterTimes(buffer);
-    this.queryBeforeSignatureStart = buffer.length();
-    writeQueryBeforeSignature(buffer);
-    this.fixedParts = buffer.toByteArray();
+    this.hasBlobPrefixIpAndProtocol = grant.isAtLeast(V2015_04_05_DATE);
+    this.hasResourceAndSnapshot = grant.isAtLeast(V2018_11_09_DATE);
+    this.hasDelegatedPrincipals = grant.isAtLeast(V2020_02_10_DATE);
+    this.hasEncryptionScope = grant.isAtLeast(V2020_12_06_DATE);
+    this.hasDelegatedUser = grant.isAtLeast(V2025_07_05_DATE);
   }
 
   public static Builder builder() {
@@ -117,10 +104,12 @@ public final class BlobSas {
     Objects.requireNonNull(key, "key");
     SasGrant.Window window = grant.window(null, null);
     SigningBuffer buffer = SigningBuffer.current();
-    writeServiceStringToSign(buffer, key.accountName(), window);
+    FixedParts parts = fixedParts(buffer);
+    writeServiceStringToSign(buffer, parts, key.accountName(), window);
     buffer.signAndClear(KeyedHmac.forBase64Key(key.accountKey()));
-    writeQueryStart(buffer, window);
-    writeQueryEnd(buffer);
+    writeQueryToTimes(buffer, parts, window);
+    // A service SAS has no user delegation fields, so the rest of the query is one piece.
+    buffer.append(parts.bytes, parts.queryAfterTimesStart, parts.bytes.length).appendSignature();
     return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
@@ -145,9 +134,11 @@ public final class BlobSas {
     String delegatedUserTenantId = delegatedUserTenantId(key);
     SasGrant.Window window = grant.window(key.signedStart(), key.signedExpiry());
     SigningBuffer buffer = SigningBuffer.current();
-    writeDelegationStringToSign(buffer, accountName, key, delegatedUserTenantId, window);
+    FixedParts parts = fixedParts(buffer);
+    writeDelegationStringToSign(buffer, parts, accountName, key, delegatedUserTenantId, window);
     buffer.signAndClear(KeyedHmac.forBase64Key(key.value()));
-    writeQueryStart(buffer, window);
+    writeQueryToTimes(buffer, parts, window);
+    buffer.append(parts.bytes, parts.queryAfterTimesStart, parts.queryBeforeSignatureStart);
     buffer.appendQueryParameter("skoid", key.signedObjectId()).appendQueryParameter("sktid", key.signedTenantId())
         .append("&skt=").appendIsoTime(key.signedStart(), true)
         .append("&ske=").appendIsoTime(key.signedExpiry(), true)
@@ -161,21 +152,23 @@ public final class BlobSas {
       buffer.appendQueryParameter("skdutid", delegatedUserTenantId)
           .appendQueryParameter("sduoid", delegation.delegatedUserObjectId());
     }
-    writeQueryEnd(buffer);
+    buffer.append(parts.bytes, parts.queryBeforeSignatureStart, parts.bytes.length).appendSignature();
     return SasToken.of(SecretValue.of(buffer.toStringAndWipe()), window.expiryInstant());
   }
 
   /** Returns the service SAS string to sign for the given times; for tests and diagnostics. */
   String serviceStringToSign(String accountName, SasGrant.Window window) {
     SigningBuffer buffer = SigningBuffer.current();
-    writeServiceStringToSign(buffer, accountName, window);
+    FixedParts parts = fixedParts(buffer);
+    writeServiceStringToSign(buffer, parts, accountName, window);
     return buffer.toString();
   }
 
   /** Returns the user delegation SAS string to sign for the given key and times. */
   String delegationStringToSign(String accountName, UserDelegationKey key, SasGrant.Window window) {
     SigningBuffer buffer = SigningBuffer.current();
-    writeDelegationStringToSign(buffer, accountName, key, delegatedUserTenantId(key), window);
+    FixedParts parts = fixedParts(buffer);
+    writeDelegationStringToSign(buffer, parts, accountName, key, delegatedUserTenantId(key), window);
     return buffer.toString();
   }
 
@@ -205,13 +198,28 @@ public final class BlobSas {
   }
 
   /**
+   * Returns the encoded fixed parts: this SAS's own, else those of a recent SAS of this thread with
+   * the same field objects, else new ones. Encoding uses {@code buffer}, this thread's, and leaves it
+   * empty, so call this before writing to it.
+   */
+  private FixedParts fixedParts(SigningBuffer buffer) {
+    FixedParts parts = fixedParts;
+    if (parts == null) {
+      parts = RecentFixedParts.of(buffer).find(this, buffer);
+      fixedParts = parts;
+    }
+    return parts;
+  }
+
+  /**
    * Writes the service SAS string to sign: {@code sp}, {@code st}, {@code se}, the canonical name,
    * {@code si}, from 2015-04-05 {@code sip} and {@code spr}, {@code sv}, from 2018-11-09 {@code sr}
    * and the snapshot time, from 2020-12-06 {@code ses}, then the five response headers.
    */
-  private void writeServiceStringToSign(SigningBuffer buffer, String accountName, SasGrant.Window window) {
-    writeFieldsToAccount(buffer, accountName, window);
-    buffer.append(fixedParts, resourceNameStart, queryBeforeTimesStart);
+  private static void writeServiceStringToSign(SigningBuffer buffer, FixedParts parts, String accountName,
+      SasGrant.Window window) {
+    writeFieldsToAccount(buffer, parts, accountName, window);
+    buffer.append(parts.bytes, parts.resourceNameStart, parts.queryBeforeTimesStart);
   }
 
   /** Writes the fields of a service SAS string to sign that follow the canonical name, each after a newline. */
@@ -236,9 +244,10 @@ public final class BlobSas {
    * from 2025-07-05 {@code skdutid} and {@code sduoid}, then {@code sip}, {@code spr}, {@code sv},
    * {@code sr}, the snapshot time, from 2020-12-06 {@code ses}, and the five response headers.
    */
-  private void writeDelegationStringToSign(SigningBuffer buffer, String accountName, UserDelegationKey key,
-      String delegatedUserTenantId, SasGrant.Window window) {
-    writeFieldsToName(buffer, accountName, window);
+  private void writeDelegationStringToSign(SigningBuffer buffer, FixedParts parts, String accountName,
+      UserDelegationKey key, String delegatedUserTenantId, SasGrant.Window window) {
+    writeFieldsToAccount(buffer, parts, accountName, window);
+    buffer.append(parts.bytes, parts.resourceNameStart, parts.serviceFieldsStart);
     buffer.appendField(key.signedObjectId()).appendField(key.signedTenantId())
         .append('\n').appendIsoTime(key.signedStart(), false).append('\n').appendIsoTime(key.signedExpiry(), false)
         .appendField(key.signedService()).appendField(key.signedVersion());
@@ -257,22 +266,17 @@ public final class BlobSas {
     headers.writeFields(buffer);
   }
 
-  /**
-   * Writes {@code sp}, {@code st}, {@code se} and the canonical name {@code
-   * /blob/account/container[/path]}, without {@code /blob} before 2015-04-05.
-   */
-  private void writeFieldsToName(SigningBuffer buffer, String accountName, SasGrant.Window window) {
-    writeFieldsToAccount(buffer, accountName, window);
-    buffer.append(fixedParts, resourceNameStart, serviceFieldsStart);
+  /** Writes {@code sp}, {@code st}, {@code se} and the canonical name up to the account. */
+  private static void writeFieldsToAccount(SigningBuffer buffer, FixedParts parts, String accountName,
+      SasGrant.Window window) {
+    buffer.append(parts.bytes, 0, parts.canonicalNamePrefixStart);
+    window.writeFields(buffer);
+    buffer.append(parts.bytes, parts.canonicalNamePrefixStart, parts.resourceNameStart).appendSasAccount(accountName);
   }
 
-  /** Writes {@code sp}, {@code st}, {@code se} and the canonical name up to the account. */
-  private void writeFieldsToAccount(SigningBuffer buffer, String accountName, SasGrant.Window window) {
-    buffer.append(fixedParts, 0, canonicalNamePrefixStart);
-    window.writeStart(buffer, false);
-    buffer.append('\n');
-    window.writeExpiry(buffer, false);
-    buffer.append(fixedParts, canonicalNamePrefixStart, resourceNameStart).append(accountName);
+  /** Writes the permission letters in canonical order and a newline. */
+  private void writePermissionLine(SigningBuffer buffer) {
+    buffer.append(BlobSasPermission.toLetters(permissionBits)).append('\n');
   }
 
   /** Writes {@code /container} or {@code /container/path}, the end of the canonical name. */
@@ -283,11 +287,10 @@ public final class BlobSas {
     }
   }
 
-  /** Writes the query up to the user delegation fields: {@code sv} to {@code si}. */
-  private void writeQueryStart(SigningBuffer buffer, SasGrant.Window window) {
-    buffer.append(fixedParts, queryBeforeTimesStart, queryAfterTimesStart);
-    writeTimeParameters(buffer, window);
-    buffer.append(fixedParts, queryAfterTimesStart, queryBeforeSignatureStart);
+  /** Writes the query from {@code sv} to {@code se}. */
+  private static void writeQueryToTimes(SigningBuffer buffer, FixedParts parts, SasGrant.Window window) {
+    buffer.append(parts.bytes, parts.queryBeforeTimesStart, parts.queryAfterTimesStart);
+    window.writeQuery(buffer);
   }
 
   /** Writes {@code sv}, {@code sr} and for a directory {@code sdd}. */
@@ -300,54 +303,165 @@ public final class BlobSas {
 
   /** Writes {@code sp}, from 2015-04-05 {@code sip} and {@code spr}, and {@code si}. */
   private void writeQueryAfterTimes(SigningBuffer buffer) {
-    buffer.appendQueryParameter("sp", permissionLetters);
+    buffer.appendQueryParameter("sp", BlobSasPermission.toLetters(permissionBits));
     if (hasBlobPrefixIpAndProtocol) {
       buffer.appendQueryParameter("sip", grant.ipRange()).appendQueryParameter("spr", grant.protocolValue());
     }
     buffer.appendQueryParameter("si", identifier);
   }
 
-  /** Writes {@code &st=} and, when the window has an expiry, {@code &se=}. */
-  static void writeTimeParameters(SigningBuffer buffer, SasGrant.Window window) {
-    buffer.append("&st=");
-    window.writeStart(buffer, true);
-    if (window.hasExpiry()) {
-      buffer.append("&se=");
-      window.writeExpiry(buffer, true);
-    }
-  }
-
-  /** Writes {@code ses}, the response headers and the signature. */
-  private void writeQueryEnd(SigningBuffer buffer) {
-    buffer.append(fixedParts, queryBeforeSignatureStart, fixedParts.length).append("&sig=").appendSignature();
-  }
-
-  /** Writes {@code ses} and the response headers. */
+  /** Writes {@code ses}, the response headers and {@code &sig=}, for the signature to follow. */
   private void writeQueryBeforeSignature(SigningBuffer buffer) {
     buffer.appendQueryParameter("ses", grant.encryptionScope());
     headers.writeQuery(buffer);
+    buffer.append("&sig=");
   }
 
   SasGrant grant() {
     return grant;
   }
 
+  /**
+   * The parts of the string to sign and the query that stay the same from one signature to the
+   * next, encoded as UTF-8 one after the other, so that signing copies them whole. In order, they
+   * are the permission line, the canonical name up to the account, the rest of the canonical name,
+   * and the service SAS fields after it. Then come the query before the times, after the times, and
+   * after the user delegation fields up to {@code &sig=}. Each part ends where the next begins, at
+   * the offsets below.
+   *
+   * <p>The parts also keep the objects they were encoded from, so that {@link #isEncodingOf} can
+   * tell by identity whether another SAS would encode the same bytes. They contain neither the
+   * account, nor a key, nor a signature, so reusing them for another account or key is safe.
+   */
+  private static final class FixedParts {
+    private final String version;
+    private final SasResource.Kind kind;
+    private final String container;
+    private final String path;
+    private final int permissionBits;
+    private final String identifier;
+    private final String snapshot;
+    private final String ipRange;
+    private final SasProtocol protocol;
+    private final String encryptionScope;
+    private final ResponseHeaders headers;
+
+    private final byte[] bytes;
+    private final int canonicalNamePrefixStart;
+    private final int resourceNameStart;
+    private final int serviceFieldsStart;
+    private final int queryBeforeTimesStart;
+    private final int queryAfterTimesStart;
+    private final int queryBeforeSignatureStart;
+
+    /** Encodes the fixed parts of {@code sas} with {@code buffer}, which must be empty, and empties it again. */
+    FixedParts(BlobSas sas, SigningBuffer buffer) {
+      SasGrant grant = sas.grant;
+      this.version = grant.version();
+      this.kind = sas.resource.kind();
+      this.container = sas.resource.container();
+      this.path = sas.resource.path();
+      this.permissionBits = sas.permissionBits;
+      this.identifier = sas.identifier;
+      this.snapshot = sas.snapshot;
+      this.ipRange = grant.ipRange();
+      this.protocol = grant.protocol();
+      this.encryptionScope = grant.encryptionScope();
+      this.headers = sas.headers;
+
+      sas.writePermissionLine(buffer);
+      this.canonicalNamePrefixStart = buffer.length();
+      buffer.append(sas.hasBlobPrefixIpAndProtocol ? "\n/blob/" : "\n/");
+      this.resourceNameStart = buffer.length();
+      sas.writeResourceName(buffer);
+      this.serviceFieldsStart = buffer.length();
+      sas.writeServiceFieldsAfterName(buffer);
+      this.queryBeforeTimesStart = buffer.length();
+      sas.writeQueryBeforeTimes(buffer);
+      this.queryAfterTimesStart = buffer.length();
+      sas.writeQueryAfterTimes(buffer);
+      this.queryBeforeSignatureStart = buffer.length();
+      sas.writeQueryBeforeSignature(buffer);
+      this.bytes = buffer.toByteArray();
+      buffer.clear();
+    }
+
+    /**
+     * Returns whether these parts were encoded from the same objects as the fields of {@code sas}
+     * (the same permission bits, and the same kind of resource and protocol), so that encoding
+     * {@code sas} would give the same bytes. Strings are immutable, and the version decides the
+     * layout flags.
+     */
+    boolean isEncodingOf(BlobSas sas) {
+      SasGrant grant = sas.grant;
+      SasResource resource = sas.resource;
+      return version == grant.version() && container == resource.container() && path == resource.path()
+          && kind == resource.kind() && permissionBits == sas.permissionBits && identifier == sas.identifier
+          && snapshot == sas.snapshot && ipRange == grant.ipRange() && protocol == grant.protocol()
+          && encryptionScope == grant.encryptionScope() && headers.isSameAs(sas.headers);
+    }
+  }
+
+  /**
+   * The fixed parts of the last few SASes a thread encoded, replaced in turn, so that a thread that
+   * builds a new {@code BlobSas} from the same objects for each signature encodes the parts once. A
+   * thread that alternates between a few kinds of SAS keeps the parts of each.
+   */
+  private static final class RecentFixedParts {
+    private static final int SLOTS = 4;
+
+    private final FixedParts[] slots = new FixedParts[SLOTS];
+    /** The slot of the parts found or encoded last, checked first. */
+    private int last;
+
+    /** Returns the recent parts of the thread that owns {@code buffer}, kept in the buffer. */
+    static RecentFixedParts of(SigningBuffer buffer) {
+      Object state = buffer.blobSasState();
+      if (state instanceof RecentFixedParts recent) {
+        return recent;
+      }
+      RecentFixedParts recent = new RecentFixedParts();
+      buffer.blobSasState(recent);
+      return recent;
+    }
+
+    /** Returns recent parts that are the encoding of {@code sas}, or encodes them in place of the oldest. */
+    FixedParts find(BlobSas sas, SigningBuffer buffer) {
+      for (int i = 0; i < SLOTS; i++) {
+        int slot = (last + SLOTS - i) % SLOTS;
+        FixedParts parts = slots[slot];
+        if (parts != null && parts.isEncodingOf(sas)) {
+          return parts;
+        }
+      }
+      last = (last + 1) % SLOTS;
+      FixedParts parts = new FixedParts(sas, buffer);
+      slots[last] = parts;
+      return parts;
+    }
+  }
+
   /** The optional fields of a user delegation SAS that name other principals. */
   private record DelegationFields(
       String preauthorizedAgentObjectId, String agentObjectId, String correlationId, String delegatedUserTenantId,
-      String delegatedUserObjectId) {}
+      String delegatedUserObjectId) {
+
+    /** No field set: the value of a new builder, shared so that building a SAS allocates none. */
+    static final DelegationFields NONE = new DelegationFields(null, null, null, null, null);
+  }
 
   /**
    * Builder for {@link BlobSas}; not thread-safe. Defaults: service version {@link
    * SasGrant#DEFAULT_VERSION}, {@code spr=https}, a skew margin of 5 minutes, the system clock.
    */
   public static final class Builder extends SasBuilderBase<Builder> {
-    private final ResponseHeaders.Builder headers = ResponseHeaders.builder();
+    private ResponseHeaders headers = ResponseHeaders.NONE;
     private SasResource resource;
-    private Set<BlobSasPermission> permissions = Set.of();
+    /** The permissions as a bit set of {@link BlobSasPermission#parseBits}; 0 for none. */
+    private int permissionBits;
     private String identifier;
     private String snapshot;
-    private DelegationFields delegation = new DelegationFields(null, null, null, null, null);
+    private DelegationFields delegation = DelegationFields.NONE;
 
     private Builder() {}
 
@@ -387,13 +501,13 @@ public final class BlobSas {
       if (permissions.isEmpty()) {
         throw new IllegalArgumentException("Invalid SAS permissions []: name at least one, such as READ");
       }
-      this.permissions = EnumSet.copyOf(permissions);
+      this.permissionBits = BlobSasPermission.toBits(permissions);
       return this;
     }
 
     /** Sets the permissions from {@code sp} letters in any order, such as {@code "wr"}. */
     public Builder permissions(String letters) {
-      this.permissions = BlobSasPermission.parse(letters);
+      this.permissionBits = BlobSasPermission.parseBits(letters);
       return this;
     }
 
@@ -423,31 +537,31 @@ public final class BlobSas {
 
     /** Sets the {@code Cache-Control} the service returns for requests with this SAS ({@code rscc}). */
     public Builder cacheControl(String value) {
-      headers.cacheControl(value);
+      this.headers = headers.withCacheControl(value);
       return this;
     }
 
     /** Sets the {@code Content-Disposition} the service returns ({@code rscd}). */
     public Builder contentDisposition(String value) {
-      headers.contentDisposition(value);
+      this.headers = headers.withContentDisposition(value);
       return this;
     }
 
     /** Sets the {@code Content-Encoding} the service returns ({@code rsce}). */
     public Builder contentEncoding(String value) {
-      headers.contentEncoding(value);
+      this.headers = headers.withContentEncoding(value);
       return this;
     }
 
     /** Sets the {@code Content-Language} the service returns ({@code rscl}). */
     public Builder contentLanguage(String value) {
-      headers.contentLanguage(value);
+      this.headers = headers.withContentLanguage(value);
       return this;
     }
 
     /** Sets the {@code Content-Type} the service returns ({@code rsct}). */
     public Builder contentType(String value) {
-      headers.contentType(value);
+      this.headers = headers.withContentType(value);
       return this;
     }
 
@@ -502,31 +616,31 @@ public final class BlobSas {
       if (resource == null) {
         throw new IllegalStateException("A SAS needs a resource: call blob(...), container(...) or directory(...)");
       }
-      if (identifier == null && (permissions.isEmpty() || !grant.hasExpiry())) {
+      if (identifier == null && (permissionBits == 0 || !grant.hasExpiry())) {
         throw new IllegalStateException(
             "A SAS without a stored access policy needs permissions and an expiry: call permissions(...)"
                 + " and lifetime(...) or expiresOn(...), or identifier(...)");
       }
       SasGrant built = grant.build();
       checkVersion(built);
-      resource.checkPermissions(permissions);
+      resource.checkPermissions(permissionBits);
       return new BlobSas(this, built);
     }
 
     private void checkVersion(SasGrant built) {
       String version = built.version();
-      if (version.compareTo(OLDEST_VERSION) < 0) {
+      if (!built.isAtLeast(OLDEST_VERSION_DATE)) {
         throw new IllegalStateException("Invalid SAS version " + version + ": use " + OLDEST_VERSION + " or later");
       }
-      if (resource.kind() == SasResource.Kind.DIRECTORY && version.compareTo(V2020_02_10) < 0) {
+      if (resource.kind() == SasResource.Kind.DIRECTORY && !built.isAtLeast(V2020_02_10_DATE)) {
         throw new IllegalStateException("Invalid SAS version " + version + " for a directory SAS: use "
             + V2020_02_10 + " or later");
       }
-      if (snapshot != null && version.compareTo(V2018_11_09) < 0) {
+      if (snapshot != null && !built.isAtLeast(V2018_11_09_DATE)) {
         throw new IllegalStateException("Invalid SAS version " + version + " for a snapshot SAS: use "
             + V2018_11_09 + " or later");
       }
-      if (delegation.delegatedUserTenantId() != null && version.compareTo(V2025_07_05) < 0) {
+      if (delegation.delegatedUserTenantId() != null && !built.isAtLeast(V2025_07_05_DATE)) {
         throw new IllegalStateException("Invalid SAS version " + version + " with a delegated user tenant id: use "
             + V2025_07_05 + " or later");
       }

@@ -45,27 +45,65 @@ public enum BlobSasPermission {
    * @throws IllegalArgumentException if a letter is not a Blob SAS permission or the text is empty
    */
   public static Set<BlobSasPermission> parse(String letters) {
+    return fromBits(parseBits(letters));
+  }
+
+  /**
+   * Parses {@code sp} letters like {@link #parse} into a bit set: bit {@code ordinal()} is set for
+   * each permission named. SAS builders keep permissions in this form, which needs no allocation.
+   */
+  static int parseBits(String letters) {
     Objects.requireNonNull(letters, "letters");
-    EnumSet<BlobSasPermission> permissions = EnumSet.noneOf(BlobSasPermission.class);
+    int bits = 0;
     for (int i = 0; i < letters.length(); i++) {
-      permissions.add(of(letters.charAt(i), letters));
+      bits |= of(letters.charAt(i), letters).bit();
     }
-    if (permissions.isEmpty()) {
+    if (bits == 0) {
       throw new IllegalArgumentException("Invalid SAS permissions '': name at least one, such as r");
+    }
+    return bits;
+  }
+
+  /** Returns the bit set of {@code permissions}, as {@link #parseBits} builds it. */
+  static int toBits(Set<BlobSasPermission> permissions) {
+    int bits = 0;
+    for (BlobSasPermission permission : permissions) {
+      bits |= permission.bit();
+    }
+    return bits;
+  }
+
+  /** Returns the permissions of a bit set built by {@link #parseBits}. */
+  static Set<BlobSasPermission> fromBits(int bits) {
+    EnumSet<BlobSasPermission> permissions = EnumSet.noneOf(BlobSasPermission.class);
+    for (BlobSasPermission permission : CANONICAL_ORDER) {
+      if ((bits & permission.bit()) != 0) {
+        permissions.add(permission);
+      }
     }
     return permissions;
   }
 
-  /** Returns the {@code sp} value of {@code permissions}, in canonical order. */
-  public static String toLetters(Set<BlobSasPermission> permissions) {
+  /** Returns the {@code sp} value of a bit set built by {@link #parseBits}, in canonical order. */
+  static String toLetters(int bits) {
     char[] letters = new char[CANONICAL_ORDER.length];
     int count = 0;
     for (BlobSasPermission permission : CANONICAL_ORDER) {
-      if (permissions.contains(permission)) {
+      if ((bits & permission.bit()) != 0) {
         letters[count++] = permission.letter;
       }
     }
     return new String(letters, 0, count);
+  }
+
+  /** Returns the bit of this permission in the bit sets of {@link #parseBits}. */
+  int bit() {
+    return 1 << ordinal();
+  }
+
+  /** Returns the {@code sp} value of {@code permissions}, in canonical order. */
+  public static String toLetters(Set<BlobSasPermission> permissions) {
+    return toLetters(toBits(permissions));
   }
 
   private static BlobSasPermission of(char c, String letters) {

@@ -11,9 +11,8 @@ record ResponseHeaders(
     String cacheControl, String contentDisposition, String contentEncoding, String contentLanguage,
     String contentType) {
 
-  static Builder builder() {
-    return new Builder();
-  }
+  /** No header overridden: the value of a new builder, shared so that a SAS without overrides allocates none. */
+  static final ResponseHeaders NONE = new ResponseHeaders(null, null, null, null, null);
 
   /** Writes the five values as fields of a string to sign, each after a newline. */
   void writeFields(SigningBuffer buffer) {
@@ -28,36 +27,35 @@ record ResponseHeaders(
         .appendQueryParameter("rsct", contentType);
   }
 
-  /** Builder for {@link ResponseHeaders}; not thread-safe. */
-  static final class Builder {
-    private String cacheControl;
-    private String contentDisposition;
-    private String contentEncoding;
-    private String contentLanguage;
-    private String contentType;
+  ResponseHeaders withCacheControl(String value) {
+    return new ResponseHeaders(SasGrant.checkText("cacheControl", value), contentDisposition, contentEncoding,
+        contentLanguage, contentType);
+  }
 
-    void cacheControl(String value) {
-      this.cacheControl = SasGrant.checkText("cacheControl", value);
-    }
+  ResponseHeaders withContentDisposition(String value) {
+    return new ResponseHeaders(cacheControl, SasGrant.checkText("contentDisposition", value), contentEncoding,
+        contentLanguage, contentType);
+  }
 
-    void contentDisposition(String value) {
-      this.contentDisposition = SasGrant.checkText("contentDisposition", value);
-    }
+  ResponseHeaders withContentEncoding(String value) {
+    return new ResponseHeaders(cacheControl, contentDisposition, SasGrant.checkText("contentEncoding", value),
+        contentLanguage, contentType);
+  }
 
-    void contentEncoding(String value) {
-      this.contentEncoding = SasGrant.checkText("contentEncoding", value);
-    }
+  ResponseHeaders withContentLanguage(String value) {
+    return new ResponseHeaders(cacheControl, contentDisposition, contentEncoding,
+        SasGrant.checkText("contentLanguage", value), contentType);
+  }
 
-    void contentLanguage(String value) {
-      this.contentLanguage = SasGrant.checkText("contentLanguage", value);
-    }
+  ResponseHeaders withContentType(String value) {
+    return new ResponseHeaders(cacheControl, contentDisposition, contentEncoding, contentLanguage,
+        SasGrant.checkText("contentType", value));
+  }
 
-    void contentType(String value) {
-      this.contentType = SasGrant.checkText("contentType", value);
-    }
-
-    ResponseHeaders build() {
-      return new ResponseHeaders(cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType);
-    }
+  /** Returns whether each value is the same object as in {@code other}, the test of the per-thread memo of BlobSas. */
+  boolean isSameAs(ResponseHeaders other) {
+    return this == other || (cacheControl == other.cacheControl && contentDisposition == other.contentDisposition
+        && contentEncoding == other.contentEncoding && contentLanguage == other.contentLanguage
+        && contentType == other.contentType);
   }
 }

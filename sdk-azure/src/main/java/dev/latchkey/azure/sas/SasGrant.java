@@ -5,7 +5,6 @@ import dev.latchkey.azure.internal.ServiceVersions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -17,6 +16,7 @@ final class SasGrant {
 
   /** The SAS version used unless another is set: the newest version Azurite 3.35.0 accepts. */
   static final String DEFAULT_VERSION = "2025-11-05";
+  private static final int DEFAULT_VERSION_NUMBER = ServiceVersions.checkedNumber("SAS version", DEFAULT_VERSION);
 
   static final Duration DEFAULT_SKEW_MARGIN = Duration.ofMinutes(5);
   static final Duration MAX_SKEW_MARGIN = Duration.ofHours(1);
@@ -25,6 +25,8 @@ final class SasGrant {
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
   private final String version;
+  /** The version as the number {@code yyyyMMdd}, for comparisons with the versions that changed the layout. */
+  private final int versionNumber;
   private final Instant startsOn;
   private final Instant expiresOn;
   private final Duration lifetime;
@@ -36,6 +38,7 @@ final class SasGrant {
 
   private SasGrant(Builder builder) {
     this.version = builder.version;
+    this.versionNumber = builder.versionNumber;
     this.startsOn = builder.startsOn;
     this.expiresOn = builder.expiresOn;
     this.lifetime = builder.lifetime;
@@ -52,6 +55,15 @@ final class SasGrant {
 
   String version() {
     return version;
+  }
+
+  /** Returns whether the version is {@code yyyyMMdd} or later, such as 20181109 for 2018-11-09. */
+  boolean isAtLeast(int versionDate) {
+    return versionNumber >= versionDate;
+  }
+
+  SasProtocol protocol() {
+    return protocol;
   }
 
   String protocolValue() {
@@ -156,7 +168,15 @@ final class SasGrant {
 
     /** Returns the window from {@code start} to {@code expiry}, which is {@code null} when a stored access policy sets it. */
     static Window of(Instant start, Instant expiry) {
-      return new Window(start, expiry == null ? null : expiry.truncatedTo(ChronoUnit.SECONDS), null, null);
+      return new Window(start, truncateToSecond(expiry), null, null);
+    }
+
+    /** Returns {@code time} truncated to the second like {@code truncatedTo(ChronoUnit.SECONDS)}, or null. */
+    private static Instant truncateToSecond(Instant time) {
+      if (time == null || time.getNano() == 0) {
+        return time;
+      }
+      return Instant.ofEpochSecond(time.getEpochSecond());
     }
 
     /** Returns a window whose start and expiry are written as the given texts; for tests. */
@@ -171,6 +191,31 @@ final class SasGrant {
 
     boolean hasExpiry() {
       return expiry != null || expiryText != null;
+    }
+
+    /** Writes the start, a newline and the expiry, which is empty when the window has none. */
+    void writeFields(SigningBuffer buffer) {
+      if (start != null && expiry != null) {
+        buffer.appendSasTimes(start, expiry, false);
+        return;
+      }
+      writeStart(buffer, false);
+      buffer.append('\n');
+      writeExpiry(buffer, false);
+    }
+
+    /** Writes {@code &st=} and, when the window has an expiry, {@code &se=}, with percent-encoded values. */
+    void writeQuery(SigningBuffer buffer) {
+      if (start != null && expiry != null) {
+        buffer.appendSasTimes(start, expiry, true);
+        return;
+      }
+      buffer.append("&st=");
+      writeStart(buffer, true);
+      if (hasExpiry()) {
+        buffer.append("&se=");
+        writeExpiry(buffer, true);
+      }
     }
 
     /** Writes the start ({@code st}) in ISO 8601 form, percent-encoded when {@code queryEncoded}. */
@@ -199,6 +244,7 @@ final class SasGrant {
   /** Builder for {@link SasGrant}; not thread-safe. */
   static final class Builder {
     private String version = DEFAULT_VERSION;
+    private int versionNumber = DEFAULT_VERSION_NUMBER;
     private Instant startsOn;
     private Instant expiresOn;
     private Duration lifetime;
@@ -209,7 +255,8 @@ final class SasGrant {
     private String encryptionScope;
 
     void version(String version) {
-      this.version = ServiceVersions.check("SAS version", version);
+      this.versionNumber = ServiceVersions.checkedNumber("SAS version", version);
+      this.version = version;
     }
 
     void startsOn(Instant startsOn) {

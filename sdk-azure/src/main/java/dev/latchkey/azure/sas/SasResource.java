@@ -2,7 +2,6 @@ package dev.latchkey.azure.sas;
 
 import dev.latchkey.azure.internal.ContainerNames;
 import java.util.Objects;
-import java.util.Set;
 
 /** The blob, container or directory a service or user delegation SAS grants access to. */
 record SasResource(Kind kind, String container, String path) {
@@ -34,7 +33,9 @@ record SasResource(Kind kind, String container, String path) {
 
   static SasResource directory(String container, String directoryPath) {
     checkName("directory path", directoryPath);
-    String trimmed = directoryPath.replaceAll("^/+|/+$", "");
+    // The same object when there is nothing to trim, so that a per-thread memo of BlobSas matches it.
+    boolean hasOuterSlash = directoryPath.charAt(0) == '/' || directoryPath.charAt(directoryPath.length() - 1) == '/';
+    String trimmed = hasOuterSlash ? directoryPath.replaceAll("^/+|/+$", "") : directoryPath;
     if (trimmed.isEmpty() || trimmed.contains("//")) {
       throw new IllegalArgumentException("Invalid directory path '" + directoryPath
           + "': name a directory such as 2026/q1, without empty segments");
@@ -56,13 +57,14 @@ record SasResource(Kind kind, String container, String path) {
     return kind == Kind.CONTAINER ? container : container + "/" + path;
   }
 
-  void checkPermissions(Set<BlobSasPermission> permissions) {
+  /** Checks permissions given as a bit set of {@link BlobSasPermission#parseBits}. */
+  void checkPermissions(int permissionBits) {
     if (kind != Kind.BLOB) {
       return;
     }
     // LIST before FIND, the order in which iterating an EnumSet of both would find them.
     for (BlobSasPermission permission : ENUMERATING) {
-      if (permissions.contains(permission)) {
+      if ((permissionBits & permission.bit()) != 0) {
         throw new IllegalStateException("Invalid SAS permission " + permission + " for blob '" + path
             + "': it needs a container or directory SAS");
       }

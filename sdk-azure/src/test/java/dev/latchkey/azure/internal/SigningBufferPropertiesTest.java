@@ -7,13 +7,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 
 /**
  * Properties of the hand-written encoders and checks on the signing hot path, each against the JDK
@@ -81,6 +85,26 @@ class SigningBufferPropertiesTest {
     assertThat(SigningBuffer.current().appendIsoTime(time, true).toString())
         .isEqualTo(PercentCoding.encodeQueryComponent(expected));
     assertThat(SasTimes.format(time)).isEqualTo(expected);
+  }
+
+  @Property(tries = 300)
+  void sasTimesMatchIsoInstant(@ForAll @Size(min = 1, max = 12) List<@IntRange(max = 5) Integer> starts,
+      @ForAll @Size(min = 12, max = 12) List<@IntRange(max = 5) Integer> expiries,
+      @ForAll @Size(min = 6, max = 6) List<@From("instants") Instant> times) {
+    // Few distinct times, so that the per-thread memos both hit and miss.
+    for (int i = 0; i < starts.size(); i++) {
+      Instant start = times.get(starts.get(i));
+      Instant expiry = times.get(expiries.get(i));
+      String startText = DateTimeFormatter.ISO_INSTANT.format(start.truncatedTo(ChronoUnit.SECONDS));
+      String expiryText = DateTimeFormatter.ISO_INSTANT.format(expiry.truncatedTo(ChronoUnit.SECONDS));
+
+      String fields = SigningBuffer.current().appendSasTimes(start, expiry, false).toString();
+      String query = SigningBuffer.current().appendSasTimes(start, expiry, true).toString();
+
+      assertThat(fields).as("fields %d", i).isEqualTo(startText + "\n" + expiryText);
+      assertThat(query).as("query %d", i).isEqualTo("&st=" + PercentCoding.encodeQueryComponent(startText)
+          + "&se=" + PercentCoding.encodeQueryComponent(expiryText));
+    }
   }
 
   @Property(tries = 1000)

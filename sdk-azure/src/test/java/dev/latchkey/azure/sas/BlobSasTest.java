@@ -318,6 +318,23 @@ class BlobSasTest {
   }
 
   @Test
+  void checkedValueDoesNotPassOtherValues() {
+    String container = "reports";
+    String version = "2025-11-05";
+    BlobSas.builder().container(container).version(version);
+    BlobSas.builder().container(container).version(version);
+
+    assertThatThrownBy(() -> BlobSas.builder().container("re--ports"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'re--ports'");
+    assertThatThrownBy(() -> BlobSas.builder().version("2025-11-5x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'2025-11-5x'");
+    assertThatThrownBy(() -> BlobSas.builder().version(""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("''");
+    assertThatThrownBy(() -> BlobSas.builder().container(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> BlobSas.builder().version(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void accountSasHasTrailingNewlineAndScope() {
     AccountSas sas = AccountSas.builder().services(EnumSet.of(AccountSasService.QUEUE, AccountSasService.BLOB))
         .resourceTypes(EnumSet.of(AccountSasResourceType.OBJECT, AccountSasResourceType.CONTAINER))
