@@ -183,7 +183,9 @@ public final class S3Backend implements StorageBackend {
 
   @Override
   public ListPage list(ListRequest request, ExchangeListener listener) {
-    StringBuilder query = new StringBuilder("list-type=2&max-keys=").append(request.maxResults());
+    // encoding-type=url lets the service list keys with characters that XML 1.0 cannot carry, such
+    // as U+0001; without it such a key breaks the whole page.
+    StringBuilder query = new StringBuilder("list-type=2&encoding-type=url&max-keys=").append(request.maxResults());
     appendParam(query, "prefix", request.prefix().isEmpty() ? null : request.prefix());
     appendParam(query, "delimiter", request.delimiter());
     appendParam(query, "continuation-token", request.continuationToken());

@@ -17,6 +17,7 @@ import dev.latchkey.policy.Action;
 import dev.latchkey.policy.Binding;
 import dev.latchkey.policy.Role;
 import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ListRequest;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
@@ -120,6 +121,32 @@ class S3StorageClientTest {
     assertThat(keysListed).contains(key);
     assertThat(read).isEqualTo(content);
     assertThat(s3.objectExists("reports", key)).isFalse();
+  }
+
+  /**
+   * Keys with characters that XML 1.0 cannot carry, such as U+0001, are listed with the keys around
+   * them, on every page. Without {@code encoding-type=url} the service cannot write them into the
+   * listing, and the whole page fails.
+   */
+  @Test
+  void listPagesKeysWithControlCharacters() {
+    List<String> keys = List.of("exports/xml/a", "exports/xml/b\u0001c", "exports/xml/d\u001f/e", "exports/xml/f g+h",
+        "exports/xml/i%2Bj");
+    keys.forEach(key -> storage.put(ObjectRef.of("reports", key), key.getBytes(StandardCharsets.UTF_8), "text/plain"));
+
+    List<String> flat = storage.list("reports", "exports/xml/").map(object -> object.key()).toList();
+    List<String> paged = new java.util.ArrayList<>();
+    List<String> prefixes = new java.util.ArrayList<>();
+    storage.listPages(new ListRequest("reports", "exports/xml/", "/", null, 1)).forEach(page -> {
+      page.objects().forEach(object -> paged.add(object.key()));
+      prefixes.addAll(page.commonPrefixes());
+    });
+    keys.forEach(key -> storage.delete(ObjectRef.of("reports", key)));
+
+    assertThat(flat).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(paged).containsExactlyInAnyOrder("exports/xml/a", "exports/xml/b\u0001c", "exports/xml/f g+h",
+        "exports/xml/i%2Bj");
+    assertThat(prefixes).containsExactly("exports/xml/d\u001f/");
   }
 
   @Test
