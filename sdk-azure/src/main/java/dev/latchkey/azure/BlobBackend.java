@@ -588,7 +588,8 @@ public final class BlobBackend implements StorageBackend {
      * with the account as the only path segment, such as {@code http://127.0.0.1:10000/devstoreaccount1}
      * for an emulator.
      *
-     * @throws IllegalArgumentException if it is not such a URI
+     * @throws IllegalArgumentException if it is not such a URI, or if it contains user information,
+     *     which {@link BlobBackend#toString()} and presigned URLs would show
      */
     public Builder endpoint(URI endpoint) {
       this.endpoint = BlobEndpoint.parse(endpoint);

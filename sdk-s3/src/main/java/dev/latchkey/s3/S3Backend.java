@@ -1,5 +1,6 @@
 package dev.latchkey.s3;
 
+import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.s3.internal.HttpDates;
@@ -418,16 +419,21 @@ public final class S3Backend implements StorageBackend {
      * S3-compatible store; default {@code https://s3.REGION.amazonaws.com}. Plain {@code http} is
      * accepted only for loopback addresses.
      *
-     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and no path
+     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and no path,
+     *     or if it contains user information, which {@link S3Backend#toString()} and presigned URLs would show
      */
     public Builder endpoint(URI endpoint) {
       Objects.requireNonNull(endpoint, "endpoint");
+      if (endpoint.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("Invalid S3 endpoint '" + Redactor.url(endpoint)
+            + "': remove the user information from the URI and pass secrets with credentials(...)");
+      }
       boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
       boolean http = "http".equalsIgnoreCase(endpoint.getScheme());
       String path = endpoint.getRawPath();
       if ((!https && !http) || endpoint.getHost() == null || (path != null && !path.isEmpty() && !path.equals("/"))
           || endpoint.getRawQuery() != null) {
-        throw new IllegalArgumentException("Invalid S3 endpoint '" + endpoint
+        throw new IllegalArgumentException("Invalid S3 endpoint '" + Redactor.url(endpoint)
             + "': use an https URI with a host and no path, such as https://s3.eu-west-1.amazonaws.com");
       }
       if (http && !isLoopback(endpoint.getHost())) {
