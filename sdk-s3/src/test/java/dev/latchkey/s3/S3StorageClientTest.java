@@ -3,6 +3,7 @@ package dev.latchkey.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.audit.EventOutcome;
 import dev.latchkey.audit.EventType;
 import dev.latchkey.audit.InMemoryAuditSink;
 import dev.latchkey.audit.StorageRequestEvent;
@@ -28,6 +29,9 @@ import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Canary;
 import dev.latchkey.testkit.S3ProxyServer;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -182,6 +186,39 @@ class S3StorageClientTest {
     storage.put(ref, ObjectBody.ofStream(new ByteArrayInputStream(content), ObjectBody.UNKNOWN_LENGTH), "application/octet-stream");
 
     assertThat(storage.getBytes(ref)).isEqualTo(content);
+  }
+
+  /**
+   * A stream that fails after the first part of a multipart upload leaves only successful exchanges
+   * (initiate, part, abort), so the failure itself needs an event of its own.
+   */
+  @Test
+  void multipartStreamFailureIsAudited() {
+    int partSize = 5 * 1024 * 1024;
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    S3Backend backend = S3Backend.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(keys)
+        .chunkedUploadThreshold(1024 * 1024).multipartThreshold(partSize).partSize(partSize).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/broken-stream.bin");
+    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[partSize + 10]), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("disk read failed at the second part");
+      }
+    });
+
+    try (StorageClient client = StorageClient.builder().identity(WorkloadIdentity.of("report-exporter")).policy(POLICY)
+        .backend(backend).auditSink(audit).build()) {
+      assertThatThrownBy(() -> client.put(ref, ObjectBody.ofStream(failing, ObjectBody.UNKNOWN_LENGTH), "application/octet-stream"))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("disk read failed at the second part");
+    }
+
+    List<StorageRequestEvent> events = audit.events(EventType.STORAGE_REQUEST).stream()
+        .map(StorageRequestEvent.class::cast).toList();
+    assertThat(events).extracting(StorageRequestEvent::method).containsExactly("POST", "PUT", "DELETE", "NONE");
+    assertThat(events.get(3).outcome()).isEqualTo(EventOutcome.FAILURE);
+    assertThat(events.get(3).errorMessage()).contains("disk read failed at the second part");
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
   }
 
   @Test

@@ -250,7 +250,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   private static void recordFailure(ExchangeAuditor auditor, RuntimeException failure) {
     if (auditor != null) {
-      auditor.recordFailureWithoutExchange(failure);
+      auditor.recordUnreportedFailure(failure);
     }
   }
 
