@@ -232,6 +232,18 @@ class S3StorageClientTest {
   }
 
   @Test
+  void downloadToMissingDirectoryNamesIt(@TempDir Path directory) {
+    ObjectRef ref = ObjectRef.of("reports", "exports/file.txt");
+    storage.put(ref, "to a file".getBytes(StandardCharsets.UTF_8), "text/plain");
+    Path target = directory.resolve("no-such-folder").resolve("file.txt");
+
+    assertThatThrownBy(() -> storage.getToFile(ref, target))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining(directory.resolve("no-such-folder").toString())
+        .hasMessageContaining("does not exist; create it first");
+  }
+
+  @Test
   void missingObjectIsNotFound() {
     assertThatThrownBy(() -> storage.getBytes(ObjectRef.of("reports", "exports/missing.txt")))
         .isInstanceOfSatisfying(StorageException.class, e -> {
