@@ -497,7 +497,11 @@ public final class S3Backend implements StorageBackend {
       return this;
     }
 
-    /** Sets the body size in bytes from which a multipart upload is used; default 64 MiB, at least 5 MiB. */
+    /**
+     * Sets the body size in bytes from which a multipart upload is used; default 64 MiB, at least 5
+     * MiB. It must be above {@link #chunkedUploadThreshold}, 8 MiB by default, so a lower value needs a
+     * lower chunked upload threshold as well.
+     */
     public Builder multipartThreshold(long bytes) {
       this.multipartThreshold = requireRange("multipartThreshold", bytes, S3Uploads.MIN_PART_SIZE, Long.MAX_VALUE);
       return this;
