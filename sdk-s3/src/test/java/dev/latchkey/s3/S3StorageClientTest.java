@@ -221,6 +221,55 @@ class S3StorageClientTest {
     assertThat(s3.objectExists("reports", ref.key())).isFalse();
   }
 
+  /**
+   * A stream that fails while a chunk-signed PUT is being written is the caller's failure, not the
+   * network's: the error says so, is not retryable, because the stream is spent, and nothing is stored.
+   */
+  @Test
+  void chunkedStreamFailureIsNotRetryable() {
+    S3Backend backend = S3Backend.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(keys)
+        .chunkedUploadThreshold(1024).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/broken-chunked.bin");
+    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[100_000]), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("disk read failed in the middle");
+      }
+    });
+
+    try (StorageClient client = StorageClient.builder().identity(WorkloadIdentity.of("report-exporter")).policy(POLICY)
+        .backend(backend).build()) {
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> client.put(ref, ObjectBody.ofStream(failing, 200_000), "application/octet-stream"));
+
+      assertThat(thrown).isInstanceOf(StorageException.class)
+          .hasMessageContaining("upload body of s3://reports/exports/broken-chunked.bin")
+          .hasMessageContaining("disk read failed in the middle")
+          .hasMessageContaining("nothing was stored");
+      assertThat(((StorageException) thrown).isRetryable()).isFalse();
+    }
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  /** A chunk-signed PUT whose stream ends before its declared length fails the same way. */
+  @Test
+  void chunkedStreamShorterThanDeclaredIsNotRetryable() {
+    S3Backend backend = S3Backend.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(keys)
+        .chunkedUploadThreshold(1024).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/short-chunked.bin");
+
+    try (StorageClient client = StorageClient.builder().identity(WorkloadIdentity.of("report-exporter")).policy(POLICY)
+        .backend(backend).build()) {
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> client.put(ref,
+          ObjectBody.ofStream(new ByteArrayInputStream(new byte[100_000]), 200_000), "application/octet-stream"));
+
+      assertThat(thrown).isInstanceOf(StorageException.class)
+          .hasMessageContaining("ended after 100000 of 200000 declared bytes");
+      assertThat(((StorageException) thrown).isRetryable()).isFalse();
+    }
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
   @Test
   void downloadToFile(@TempDir Path directory) throws Exception {
     ObjectRef ref = ObjectRef.of("reports", "exports/file.txt");
