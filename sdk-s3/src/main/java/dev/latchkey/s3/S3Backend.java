@@ -65,6 +65,9 @@ public final class S3Backend implements StorageBackend {
 
   private static final String USER_METADATA_PREFIX = "x-amz-meta-";
 
+  /** The last {@code Last-Modified} value parsed, shared by all backends (see {@link #parseHttpDate}). */
+  private static volatile ParsedDate lastModified;
+
   /** The placement of the bucket name in a request URL. */
   public enum Addressing {
     /** {@code https://endpoint/bucket/key}: for custom endpoints and S3-compatible stores. */
@@ -80,6 +83,13 @@ public final class S3Backend implements StorageBackend {
   private final S3Transport transport;
   private final S3Uploads uploads;
   private volatile BucketOrigin lastBucketOrigin;
+
+  /**
+   * The last request for a whole object, without a query or extra headers. A repeated get, head or
+   * delete of that object reuses it, and the transport reuses the signature of a request object it
+   * sent in the same second with the same keys.
+   */
+  private volatile ObjectRequest lastObjectRequest;
 
   private S3Backend(Builder builder) {
     this.endpoint = builder.endpoint;
@@ -137,11 +147,11 @@ public final class S3Backend implements StorageBackend {
 
   @Override
   public ObjectContent get(ObjectRef ref, ByteRange range, ExchangeListener listener) {
-    SignableRequest.Builder request = SignableRequest.builder("GET", objectUri(ref, null));
+    SignableRequest request = objectRequest("GET", ref);
     if (range != null) {
-      request.addHeader("Range", range.toHeaderValue());
+      request = request.toBuilder().addHeader("Range", range.toHeaderValue()).build();
     }
-    Response response = transport.execute(request.build(), S3Transport.bytes(null), listenerOrNone(listener));
+    Response response = transport.execute(request, S3Transport.bytes(null), listenerOrNone(listener));
     return new ObjectContent(metadata(ref, response), response.body().byteStream());
   }
 
@@ -170,13 +180,13 @@ public final class S3Backend implements StorageBackend {
 
   @Override
   public void delete(ObjectRef ref, ExchangeListener listener) {
-    SignableRequest request = SignableRequest.builder("DELETE", objectUri(ref, null)).build();
+    SignableRequest request = objectRequest("DELETE", ref);
     transport.execute(request, S3Transport.bytes(null), listenerOrNone(listener)).close();
   }
 
   @Override
   public ObjectMetadata head(ObjectRef ref, ExchangeListener listener) {
-    SignableRequest request = SignableRequest.builder("HEAD", objectUri(ref, null)).build();
+    SignableRequest request = objectRequest("HEAD", ref);
     try (Response response = transport.execute(request, S3Transport.bytes(null), listenerOrNone(listener))) {
       return metadata(ref, response);
     }
@@ -217,6 +227,21 @@ public final class S3Backend implements StorageBackend {
   }
 
   // ---- URLs ----
+
+  /** Returns the unsigned request for a whole object, the one made last time if it was the same. */
+  private SignableRequest objectRequest(String method, ObjectRef ref) {
+    ObjectRequest last = lastObjectRequest;
+    if (last != null && last.method().equals(method) && last.key().equals(ref.key())
+        && last.bucket().equals(ref.container())) {
+      return last.request();
+    }
+    SignableRequest request = SignableRequest.builder(method, objectUri(ref, null)).build();
+    lastObjectRequest = new ObjectRequest(method, ref.container(), ref.key(), request);
+    return request;
+  }
+
+  /** A request for a whole object, by method, bucket and key. */
+  private record ObjectRequest(String method, String bucket, String key, SignableRequest request) {}
 
   private URI objectUri(ObjectRef ref, String rawQuery) {
     requireBucket(ref.container());
@@ -387,16 +412,29 @@ public final class S3Backend implements StorageBackend {
     return length == null ? -1 : Long.parseLong(length.trim());
   }
 
+  /**
+   * Parses a {@code Last-Modified} value, or returns {@code null} if it is invalid. The last value
+   * parsed is kept, because repeated reads of one object receive the same text.
+   */
   private static Instant parseHttpDate(String value) {
     if (value == null) {
       return null;
     }
+    ParsedDate last = lastModified;
+    if (last != null && last.text().equals(value)) {
+      return last.instant();
+    }
     try {
-      return HttpDates.parse(value);
+      Instant instant = HttpDates.parse(value);
+      lastModified = new ParsedDate(value, instant);
+      return instant;
     } catch (DateTimeParseException e) {
       return null;
     }
   }
+
+  /** An HTTP date and its instant. */
+  private record ParsedDate(String text, Instant instant) {}
 
   /** Builder for {@link S3Backend}; not thread-safe. */
   public static final class Builder {

@@ -6,15 +6,16 @@ import java.util.Arrays;
 
 /**
  * Times the storage client and the bare OkHttp call alternately in one JVM, so a change in the
- * machine's load affects both alike. Two settings run one after the other: against a canned response
+ * machine's load affects both alike. The settings run one after the other: against a canned response
  * without a network ({@link StorageGetOverheadBenchmark}), which isolates the client-side work, and
- * against S3Proxy on loopback ({@link StorageGetBenchmark}).
+ * against S3Proxy on loopback ({@link StorageGetBenchmark}). The canned setting runs twice: reading
+ * one object, and reading another of 16 objects on each call, which builds and signs every request.
  *
  * <p>The canned setting runs first because it also warms up the client's code: 600,000 calls take
  * seconds there. On a loaded 2-core machine the client's path was still being compiled after
  * 20,000 loopback calls, and its overhead fell by two thirds between 5,000 and 30,000 calls.
  *
- * <p>The third setting runs the canned response again, but makes a bare call to S3Proxy before each
+ * <p>The last setting runs the canned response again, but makes a bare call to S3Proxy before each
  * call of either method. Its difference shows what the client-side work costs once S3Proxy's
  * request handling, on the same cores, has pushed the client's code and data out of the caches.
  *
@@ -38,6 +39,8 @@ public final class StorageGetInterleavedRun {
     try {
       run("canned response", canned::latchkeyStorageClient, canned::bareOkHttpPrecomputedSignature,
           new Rounds(10, 20, 20_000));
+      run("canned response, another key on each call", canned::latchkeyStorageClientOtherKeys,
+          canned::bareOkHttpPrecomputedSignature, new Rounds(10, 20, 20_000));
       StorageGetBenchmark loopback = new StorageGetBenchmark();
       loopback.start();
       try {

@@ -73,6 +73,9 @@ public final class DefaultStorageClient implements StorageClient {
   private final RetrySleeper sleeper;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The resource of the last object called, so repeated calls for one object build and parse it once. */
+  private volatile ObjectResource lastObjectResource;
+
   public DefaultStorageClient(WorkloadIdentity identity, AccessPolicy policy, List<AuditSink> sinks,
       StorageBackend backend, RetryPolicy retryPolicy, InstantSource clock, Map<String, String> context,
       RetrySleeper sleeper) {
@@ -366,14 +369,29 @@ public final class DefaultStorageClient implements StorageClient {
     return AccessRequest.builder()
         .identity(identity)
         .action(operation.action())
-        .resource(Resource.parse(operation.resource()))
+        .resource(parsedResource(operation.resource()))
         .context(context)
         .time(clock.instant());
   }
 
   private String resourceOf(ObjectRef ref) {
-    return backend.containerResource(ref.container()) + "/" + ref.key();
+    ObjectResource last = lastObjectResource;
+    if (last != null && last.key().equals(ref.key()) && last.container().equals(ref.container())) {
+      return last.name();
+    }
+    String name = backend.containerResource(ref.container()) + "/" + ref.key();
+    lastObjectResource = new ObjectResource(ref.container(), ref.key(), name, Resource.parse(name));
+    return name;
   }
+
+  /** Parses a resource name, or returns the parsed form kept for the last object's resource. */
+  private Resource parsedResource(String name) {
+    ObjectResource last = lastObjectResource;
+    return last != null && last.name().equals(name) ? last.parsed() : Resource.parse(name);
+  }
+
+  /** An object's resource name as policies and audit events see it, and its parsed form. */
+  private record ObjectResource(String container, String key, String name, Resource parsed) {}
 
   private static String describe(ObjectRef ref) {
     return "'" + ref.key() + "' in '" + ref.container() + "'";

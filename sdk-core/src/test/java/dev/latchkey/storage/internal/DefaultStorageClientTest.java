@@ -3,6 +3,7 @@ package dev.latchkey.storage.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.audit.AccessAuditEvent;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditSink;
 import dev.latchkey.audit.EventType;
@@ -71,6 +72,29 @@ class DefaultStorageClientTest {
     assertThat(backend.calls.get()).isZero();
     assertThat(audit.events(EventType.ACCESS_DENIED)).hasSize(1);
     assertThat(audit.events(EventType.STORAGE_REQUEST)).isEmpty();
+  }
+
+  @Test
+  void alternatingObjectsEachGetTheirOwnDecision() {
+    ObjectRef inside = ObjectRef.of("reports", "exports/a.txt");
+    ObjectRef outside = ObjectRef.of("reports", "finance/a.txt");
+    ObjectRef otherBucket = ObjectRef.of("archive", "exports/a.txt");
+    backend.objects.put(inside, new byte[] {7});
+    backend.objects.put(outside, new byte[] {8});
+    backend.objects.put(otherBucket, new byte[] {9});
+
+    for (int round = 0; round < 3; round++) {
+      assertThat(client.getBytes(inside)).as("allowed read, round %d", round).containsExactly(7);
+      assertThatThrownBy(() -> client.getBytes(outside)).as("read outside the prefix, round %d", round)
+          .isInstanceOf(AccessDeniedException.class).hasMessageContaining("finance/a.txt");
+      assertThatThrownBy(() -> client.getBytes(otherBucket)).as("read in another bucket, round %d", round)
+          .isInstanceOf(AccessDeniedException.class).hasMessageContaining("archive");
+    }
+
+    assertThat(backend.calls.get()).as("backend calls").isEqualTo(3);
+    List<String> denied = audit.events(EventType.ACCESS_DENIED).stream()
+        .map(event -> ((AccessAuditEvent) event).resource()).distinct().toList();
+    assertThat(denied).containsExactly("memory://reports/finance/a.txt", "memory://archive/exports/a.txt");
   }
 
   @Test

@@ -46,7 +46,12 @@ import org.slf4j.LoggerFactory;
  * time if the cache has replaced the keys in the meantime. Only the headers the signer writes
  * change. A chunk-signed upload ({@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}) is signed again the same
  * way: OkHttp writes its body after the interceptor, and the body chains its chunk signatures from
- * the seed signature of the headers that are sent. Thread-safe.
+ * the seed signature of the headers that are sent.
+ *
+ * <p>Each thread keeps the last request without a body that it sent, signed and in OkHttp's form.
+ * When the same {@link SignableRequest} object comes back with the same keys in the same second of
+ * the signing clock, that request is sent again as it is. SigV4 is deterministic, so signing it
+ * anew would give the same headers; only the work of signing and building is saved. Thread-safe.
  */
 public final class S3Transport {
 
@@ -65,6 +70,9 @@ public final class S3Transport {
   private final ClockSkew clockSkew;
   private final InstantSource clock;
   private volatile Origin lastOrigin;
+
+  /** The last request without a body that each thread sent; see the class description. */
+  private final ThreadLocal<Attempt> lastUnchanged = new ThreadLocal<>();
 
   public S3Transport(OkHttpClient http, SigV4Signer signer, CredentialProvider<AwsCredentials> credentials,
       ClockSkew clockSkew, InstantSource clock) {
@@ -177,8 +185,13 @@ public final class S3Transport {
     boolean skewRetried = false;
     boolean tokenRetried = false;
     while (true) {
-      Attempt attempt = new Attempt(request, body);
-      attempt.sign(fetchAwsCredentials(credentials));
+      AwsCredentials keys = fetchAwsCredentials(credentials);
+      Instant time = clockSkew.serverTime(clock);
+      Attempt attempt = reusableAttempt(request, body, keys, time);
+      if (attempt == null) {
+        attempt = new Attempt(request, body);
+        attempt.sign(keys, time);
+      }
       Outcome outcome = send(attempt, listener);
       if (outcome.response != null) {
         return outcome.response;
@@ -205,13 +218,36 @@ public final class S3Transport {
   /** The outcome of one HTTP exchange: a successful response or the error to throw or retry on. */
   private record Outcome(Response response, StorageException error) {}
 
+  /**
+   * Returns this thread's last attempt if it sent the same request object without a body, signed
+   * with the same keys in the same second, and is not being sent now; otherwise {@code null}.
+   */
+  private Attempt reusableAttempt(SignableRequest request, Body body, AwsCredentials keys, Instant time) {
+    if (body != NO_BODY) {
+      return null;
+    }
+    Attempt last = lastUnchanged.get();
+    if (last == null || last.request != request || last.sending || last.okRequest == null
+        || last.credential != keys || last.signedSecond != time.getEpochSecond()) {
+      return null;
+    }
+    last.sends = 0;
+    return last;
+  }
+
   private Outcome send(Attempt attempt, ExchangeListener listener) {
     Body body = attempt.body;
-    Request okRequest = toOkHttpBuilder(attempt.signed, body).tag(Attempt.class, attempt).build();
+    if (attempt.okRequest == null) {
+      attempt.okRequest = toOkHttpBuilder(attempt.signed, body).tag(Attempt.class, attempt).build();
+      if (body == NO_BODY) {
+        lastUnchanged.set(attempt);
+      }
+    }
     long start = System.nanoTime();
     Response response;
+    attempt.sending = true;
     try {
-      response = http.newCall(okRequest).execute();
+      response = http.newCall(attempt.okRequest).execute();
     } catch (BodySourceException e) {
       String url = Redactor.url(attempt.signed.uri());
       report(listener, attempt.signed, url, 0, null, null, attempt.credential, body.length(), 0, start);
@@ -223,6 +259,8 @@ public final class S3Transport {
       log.warn("S3 request {} {} failed: {}", attempt.signed.method(), url, e.toString());
       return new Outcome(null, new StorageException("S3 request " + attempt.signed.method() + " " + url
           + " failed: " + e, 0, null, null, e, true));
+    } finally {
+      attempt.sending = false;
     }
     // The interceptor may have signed the request again, so the attempt's fields are read only now.
     SignableRequest signed = attempt.signed;
@@ -262,7 +300,9 @@ public final class S3Transport {
           attempt.request.method(), Redactor.url(attempt.request.uri()), current.id(), attempt.credential.id());
     }
     SignableRequest previous = attempt.signed;
-    attempt.sign(current);
+    attempt.sign(current, clockSkew.serverTime(clock));
+    // The OkHttp request kept for reuse carries the previous signature.
+    attempt.okRequest = null;
     return chain.proceed(withSigningHeaders(chain.request(), previous, attempt.signed));
   }
 
@@ -298,23 +338,29 @@ public final class S3Transport {
 
   /**
    * One attempt of a request: the keys and the signed request it is sent with, which {@link
-   * #signAgainIfReplaced} may replace. Used by one thread at a time, the caller of {@link #execute}.
+   * #signAgainIfReplaced} may replace, and the OkHttp request built from them. Used by one thread at
+   * a time, the caller of {@link #execute}; a request without a body may be sent again by a later
+   * call on that thread.
    */
   private final class Attempt {
     private final SignableRequest request;
     private final Body body;
     private AwsCredentials credential;
     private SignableRequest signed;
+    private long signedSecond;
+    private Request okRequest;
     private int sends;
+    private boolean sending;
 
     Attempt(SignableRequest request, Body body) {
       this.request = request;
       this.body = body;
     }
 
-    void sign(AwsCredentials with) {
+    void sign(AwsCredentials with, Instant time) {
       credential = with;
-      signed = body.sign(signer, request, with, clockSkew.serverTime(clock));
+      signed = body.sign(signer, request, with, time);
+      signedSecond = time.getEpochSecond();
     }
   }
 
