@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends Blob Storage requests: gets the current credential, signs with the estimated server time,
- * reports every attempt to the {@link ExchangeListener}, keeps the {@link ClockSkew} up to date from
- * {@code Date} headers, and maps errors to {@link StorageException}.
+ * reports every attempt to the {@link ExchangeListener} (and builds no report for {@link
+ * ExchangeListener#NONE}), keeps the {@link ClockSkew} up to date from {@code Date} headers, and
+ * maps errors to {@link StorageException}.
  *
  * <p>A request that the service rejects as unauthenticated (HTTP 403 {@code AuthenticationFailed} or
  * HTTP 401; see {@link #isAuthenticationFailure}) is sent once more after the rejected credential is invalidated in its {@link
@@ -196,6 +197,10 @@ public final class BlobTransport<C extends Credential> {
 
   private void report(ExchangeListener listener, BlobCall call, SignableRequest signed, C credential, int status,
       String errorCode, String requestId, long bytesReceived, long startedNanos) {
+    // A listener that ignores exchanges gets no report, which saves redacting the URL on each call.
+    if (listener == ExchangeListener.NONE) {
+      return;
+    }
     Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
     listener.onExchange(new Exchange(call.method(), Redactor.url(signed.uri().toString()), status, errorCode,
         requestId, credential.id(), credentials.name(), Math.max(call.bodyLength(), 0), bytesReceived, duration));

@@ -126,10 +126,14 @@ public final class BlobSas {
 
   /**
    * Signs a user delegation SAS with a key from {@link UserDelegationKeyClient}. The SAS starts no
-   * earlier and expires no later than the key.
+   * earlier and expires no later than the key. From version 2025-07-05, the key's delegated user
+   * tenant id, if it has one, is signed and sent as {@code skdutid}.
    *
    * @param accountName the storage account that issued the key
-   * @throws IllegalStateException if the key has expired or the SAS would expire before it starts
+   * @throws IllegalArgumentException if {@link Builder#delegatedUserTenantId} named a tenant that is
+   *     not the key's delegated user tenant
+   * @throws IllegalStateException if the key has expired, the SAS would expire before it starts, or
+   *     the key has a delegated user tenant and the version is before 2025-07-05
    */
   public SasToken sign(String accountName, UserDelegationKey key) {
     Objects.requireNonNull(accountName, "accountName");
@@ -138,9 +142,10 @@ public final class BlobSas {
       throw new IllegalStateException("Invalid SAS version " + grant.version()
           + " for a user delegation SAS: use " + V2018_11_09 + " or later");
     }
+    String delegatedUserTenantId = delegatedUserTenantId(key);
     SasGrant.Window window = grant.window(key.signedStart(), key.signedExpiry());
     SigningBuffer buffer = SigningBuffer.current();
-    writeDelegationStringToSign(buffer, accountName, key, window);
+    writeDelegationStringToSign(buffer, accountName, key, delegatedUserTenantId, window);
     buffer.signAndClear(KeyedHmac.forBase64Key(key.value()));
     writeQueryStart(buffer, window);
     buffer.appendQueryParameter("skoid", key.signedObjectId()).appendQueryParameter("sktid", key.signedTenantId())
@@ -153,7 +158,7 @@ public final class BlobSas {
           .appendQueryParameter("scid", delegation.correlationId());
     }
     if (hasDelegatedUser) {
-      buffer.appendQueryParameter("skdutid", delegation.delegatedUserTenantId())
+      buffer.appendQueryParameter("skdutid", delegatedUserTenantId)
           .appendQueryParameter("sduoid", delegation.delegatedUserObjectId());
     }
     writeQueryEnd(buffer);
@@ -170,8 +175,33 @@ public final class BlobSas {
   /** Returns the user delegation SAS string to sign for the given key and times. */
   String delegationStringToSign(String accountName, UserDelegationKey key, SasGrant.Window window) {
     SigningBuffer buffer = SigningBuffer.current();
-    writeDelegationStringToSign(buffer, accountName, key, window);
+    writeDelegationStringToSign(buffer, accountName, key, delegatedUserTenantId(key), window);
     return buffer.toString();
+  }
+
+  /**
+   * Returns the key's delegated user tenant id, which the SAS carries as {@code skdutid} (the
+   * signedKeyDelegatedUserTenantId field of the string to sign), or {@code null}.
+   *
+   * @throws IllegalArgumentException if {@link Builder#delegatedUserTenantId} named a tenant and the
+   *     key was issued for another tenant or for none
+   * @throws IllegalStateException if the key has a delegated user tenant and the SAS version is
+   *     before 2025-07-05, whose string to sign has no field for it
+   */
+  private String delegatedUserTenantId(UserDelegationKey key) {
+    String fromKey = key.signedDelegatedUserTenantId();
+    String expected = delegation.delegatedUserTenantId();
+    if (expected != null && !expected.equalsIgnoreCase(fromKey)) {
+      throw new IllegalArgumentException("Invalid user delegation key for a SAS with delegated user tenant "
+          + expected + ": the key was issued for " + (fromKey == null ? "no delegated user tenant"
+          : "delegated user tenant " + fromKey) + ". Request the key with"
+          + " UserDelegationKeyClient.Builder.delegatedUserTenantId(\"" + expected + "\")");
+    }
+    if (fromKey != null && !hasDelegatedUser) {
+      throw new IllegalStateException("Invalid SAS version " + grant.version() + " for a user delegation key with"
+          + " delegated user tenant " + fromKey + ": use " + V2025_07_05 + " or later");
+    }
+    return fromKey;
   }
 
   /**
@@ -207,7 +237,7 @@ public final class BlobSas {
    * {@code sr}, the snapshot time, from 2020-12-06 {@code ses}, and the five response headers.
    */
   private void writeDelegationStringToSign(SigningBuffer buffer, String accountName, UserDelegationKey key,
-      SasGrant.Window window) {
+      String delegatedUserTenantId, SasGrant.Window window) {
     writeFieldsToName(buffer, accountName, window);
     buffer.appendField(key.signedObjectId()).appendField(key.signedTenantId())
         .append('\n').appendIsoTime(key.signedStart(), false).append('\n').appendIsoTime(key.signedExpiry(), false)
@@ -217,7 +247,7 @@ public final class BlobSas {
           .appendField(delegation.correlationId());
     }
     if (hasDelegatedUser) {
-      buffer.appendField(delegation.delegatedUserTenantId()).appendField(delegation.delegatedUserObjectId());
+      buffer.appendField(delegatedUserTenantId).appendField(delegation.delegatedUserObjectId());
     }
     buffer.appendField(grant.ipRange()).appendField(grant.protocolValue()).appendField(grant.version())
         .appendField(resource.code()).appendField(snapshot);
@@ -442,14 +472,14 @@ public final class BlobSas {
 
     /**
      * Sets the tenant of the end user a user delegation SAS is for ({@code skdutid}, from 2025-07-05),
-     * when that tenant is not the storage account's. The service accepts it only if the account allows
-     * cross-tenant delegation SAS, and only with a user delegation key requested for the same tenant:
-     * Get User Delegation Key with {@code DelegatedUserTid} in its body, which the key's response
-     * returns as {@code SignedDelegatedUserTid}. Use it together with {@link #delegatedUserObjectId}.
-     * Without this setting the field is empty and {@code skdutid} is left out of the query.
-     *
-     * <p>NOTE: {@link UserDelegationKeyClient} does not send {@code DelegatedUserTid} yet, so a key
-     * for another tenant has to come from elsewhere.
+     * when that tenant is not the storage account's, and makes {@link #sign(String, UserDelegationKey)}
+     * reject a key issued for another tenant or for none. The SAS takes {@code skdutid} from the key
+     * ({@link UserDelegationKey#signedDelegatedUserTenantId}), because the string to sign names it a
+     * field of the key: the service accepts it only with a key requested for the same tenant, with
+     * {@link UserDelegationKeyClient.Builder#delegatedUserTenantId}, and only if the account allows
+     * cross-tenant delegation SAS. Use it together with {@link #delegatedUserObjectId}. Without this
+     * setting a key with a delegated user tenant is still signed with it, and a key without one
+     * leaves the field empty and {@code skdutid} out of the query.
      *
      * @param tenantId a Microsoft Entra tenant id, a GUID such as {@code
      *     72f988bf-86f1-41af-91ab-2d7cd011db47}

@@ -19,6 +19,11 @@ import java.util.Objects;
  * @param signedExpiry the end of the key's validity ({@code ske})
  * @param signedService the service the key is for, {@code b} ({@code sks})
  * @param signedVersion the service version that issued the key ({@code skv})
+ * @param signedDelegatedUserTenantId the Microsoft Entra tenant of the end user the key was issued
+ *     for, a GUID: {@code SignedDelegatedUserTid} in the Get User Delegation Key response, which the
+ *     service returns only when the request named that tenant ({@code DelegatedUserTid}, service
+ *     version 2025-07-05 and later). A user delegation SAS signed with the key carries it as {@code
+ *     skdutid}. {@code null} for a key issued without a delegated user tenant.
  * @param value the key, in Base64
  */
 public record UserDelegationKey(
@@ -28,12 +33,14 @@ public record UserDelegationKey(
     Instant signedExpiry,
     String signedService,
     String signedVersion,
+    String signedDelegatedUserTenantId,
     SecretValue value) {
 
   /**
    * Checks the key's fields.
    *
-   * @throws IllegalArgumentException if the expiry is not after the start or the value is not Base64
+   * @throws IllegalArgumentException if the expiry is not after the start, the delegated user tenant
+   *     id is not a GUID, or the value is not Base64
    */
   public UserDelegationKey {
     Objects.requireNonNull(signedObjectId, "signedObjectId");
@@ -43,6 +50,9 @@ public record UserDelegationKey(
     Objects.requireNonNull(signedService, "signedService");
     Objects.requireNonNull(signedVersion, "signedVersion");
     Objects.requireNonNull(value, "value");
+    if (signedDelegatedUserTenantId != null) {
+      Guids.check("signedDelegatedUserTenantId", signedDelegatedUserTenantId);
+    }
     if (!signedExpiry.isAfter(signedStart)) {
       throw new IllegalArgumentException(
           "Invalid user delegation key: its expiry " + signedExpiry + " is not after its start " + signedStart);
@@ -54,6 +64,12 @@ public record UserDelegationKey(
     }
   }
 
+  /** Creates a key issued without a delegated user tenant. */
+  public UserDelegationKey(String signedObjectId, String signedTenantId, Instant signedStart, Instant signedExpiry,
+      String signedService, String signedVersion, SecretValue value) {
+    this(signedObjectId, signedTenantId, signedStart, signedExpiry, signedService, signedVersion, null, value);
+  }
+
   /** Returns the decoded key bytes, in a new array the caller owns. */
   public byte[] decodedValue() {
     return Base64.getDecoder().decode(value.reveal());
@@ -62,6 +78,8 @@ public record UserDelegationKey(
   @Override
   public String toString() {
     return "UserDelegationKey[signedObjectId=" + signedObjectId + ", signedTenantId=" + signedTenantId
-        + ", signedStart=" + signedStart + ", signedExpiry=" + signedExpiry + ", value=" + SecretValue.MASK + "]";
+        + ", signedStart=" + signedStart + ", signedExpiry=" + signedExpiry + ", signedService=" + signedService
+        + ", signedVersion=" + signedVersion + ", signedDelegatedUserTenantId=" + signedDelegatedUserTenantId
+        + ", value=" + SecretValue.MASK + "]";
   }
 }

@@ -95,10 +95,30 @@ public final class UserDelegationKeyClient {
       if (!response.isSuccessful()) {
         throw AzureErrors.fromResponse(response, "Get User Delegation Key", List.of(), clock.instant());
       }
-      return parse(readBounded(response));
+      return checkDelegatedUserTenant(parse(readBounded(response)), response.header("x-ms-request-id"));
     } catch (IOException e) {
       throw AzureErrors.fromIoException(e, "Get User Delegation Key");
     }
+  }
+
+  /**
+   * Checks that the key names the delegated user tenant the request named. A key for another tenant
+   * is an invalid response. A key without one is returned with a warning, because a SAS signed with
+   * it carries no {@code skdutid}: Azurite 3.35.0 returns no {@code SignedDelegatedUserTid}.
+   */
+  UserDelegationKey checkDelegatedUserTenant(UserDelegationKey key, String requestId) {
+    String returned = key.signedDelegatedUserTenantId();
+    if (delegatedUserTenantId == null || delegatedUserTenantId.equalsIgnoreCase(returned)) {
+      return key;
+    }
+    if (returned == null) {
+      logger.warn("Get User Delegation Key returned no SignedDelegatedUserTid although the request named delegated"
+          + " user tenant {}, so a SAS signed with this key carries no skdutid (x-ms-request-id {})",
+          delegatedUserTenantId, requestId);
+      return key;
+    }
+    throw new StorageException("Invalid Get User Delegation Key response: the key names delegated user tenant "
+        + returned + ", but the request named " + delegatedUserTenantId, 200, null, requestId, null, false);
   }
 
   private static byte[] readBounded(Response response) throws IOException {
@@ -112,14 +132,17 @@ public final class UserDelegationKeyClient {
     }
   }
 
-  /** Parses the {@code UserDelegationKey} document of a response. */
+  /**
+   * Parses the {@code UserDelegationKey} document of a response. {@code SignedDelegatedUserTid} is
+   * optional, because the service returns it only for a request with {@code DelegatedUserTid}.
+   */
   static UserDelegationKey parse(byte[] body) {
     try {
       XmlElement root = SafeXml.parse(body);
       return new UserDelegationKey(
           required(root, "SignedOid"), required(root, "SignedTid"),
           Instant.parse(required(root, "SignedStart")), Instant.parse(required(root, "SignedExpiry")),
-          required(root, "SignedService"), required(root, "SignedVersion"),
+          required(root, "SignedService"), required(root, "SignedVersion"), optional(root, "SignedDelegatedUserTid"),
           SecretValue.of(required(root, "Value")));
     } catch (IllegalArgumentException | DateTimeParseException e) {
       throw new StorageException("Invalid Get User Delegation Key response: " + e.getMessage(), 200, null, null, e,
@@ -133,6 +156,11 @@ public final class UserDelegationKeyClient {
       throw new IllegalArgumentException("the element " + name + " is missing");
     }
     return value.trim();
+  }
+
+  private static String optional(XmlElement root, String name) {
+    String value = root.childText(name);
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private static Instant capExpiry(AccessToken token, Instant expiry) {
@@ -217,8 +245,10 @@ public final class UserDelegationKeyClient {
     /**
      * Sets the Microsoft Entra tenant of the end user who will present a SAS signed with the keys,
      * sent as {@code DelegatedUserTid} in the request body. Set it only when that user belongs to
-     * another tenant than the storage account, and sign the SAS with the same tenant id ({@link
-     * BlobSas.Builder#delegatedUserTenantId}). Needs service version 2025-07-05 or later.
+     * another tenant than the storage account. The service returns the tenant in the key ({@link
+     * UserDelegationKey#signedDelegatedUserTenantId}), and {@link BlobSas} signs and sends it as
+     * {@code skdutid}. A response that names another tenant is rejected. A response without one
+     * is accepted with a warning in the log. Needs service version 2025-07-05 or later.
      *
      * @throws IllegalArgumentException if it is not a GUID
      */

@@ -1,6 +1,7 @@
 package dev.latchkey.azure.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.azure.BlobBackend;
 import dev.latchkey.credentials.CredentialCache;
@@ -8,8 +9,10 @@ import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.credentials.SecretValue;
 import dev.latchkey.credentials.SharedKey;
 import dev.latchkey.storage.Exchange;
+import dev.latchkey.storage.ExchangeListener;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectRef;
+import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.AzuriteServer;
 import dev.latchkey.testkit.Canary;
 import java.util.List;
@@ -71,6 +74,41 @@ class KeyRotationAzuriteTest {
   }
 
   @Test
+  void noneListenerGetsNoReportAcrossRetry() {
+    int reportsBuilt = putAfterRotationAndHeadMissing("none-listener.txt", ExchangeListener.NONE);
+
+    assertThat(reads).as("the rejected key was read again, so the put was sent twice").hasValue(2);
+    assertThat(reportsBuilt).as("reports built, each of which names the credential source").isZero();
+  }
+
+  @Test
+  void recordingListenerGetsEveryReportAcrossRetry() {
+    int reportsBuilt = putAfterRotationAndHeadMissing("recorded.txt", exchanges::add);
+
+    assertThat(exchanges).extracting(Exchange::statusCode).containsExactly(403, 201, 404);
+    assertThat(exchanges).extracting(Exchange::credentialProvider).containsOnly(NameCountingCache.NAME);
+    assertThat(reportsBuilt).isEqualTo(3);
+  }
+
+  /**
+   * Puts a blob with a revoked key held in the cache, which the backend sends again with the new
+   * key, then heads a missing blob. Returns how many exchange reports the backend built.
+   */
+  private int putAfterRotationAndHeadMissing(String blobName, ExchangeListener listener) {
+    configuredKey.set(REVOKED);
+    try (NameCountingCache keys = new NameCountingCache(CredentialCache.builder(keyFile).build());
+        BlobBackend backend = backend(keys)) {
+      keys.current();
+      configuredKey.set(SECONDARY);
+
+      backend.put(ObjectRef.of("rotating", blobName), ObjectBody.ofBytes(new byte[] {1}), null, listener);
+      assertThatThrownBy(() -> backend.head(ObjectRef.of("rotating", "missing.txt"), listener))
+          .isInstanceOf(StorageException.class);
+      return keys.nameCalls.get();
+    }
+  }
+
+  @Test
   void bothKeysWorkAcrossRotation() {
     configuredKey.set(PRIMARY);
     try (CredentialCache<SharedKey> keys = CredentialCache.builder(keyFile).build();
@@ -99,6 +137,42 @@ class KeyRotationAzuriteTest {
 
       assertThat(keys.current()).isSameAs(fresh);
       assertThat(reads).hasValue(2);
+    }
+  }
+
+  /**
+   * A cache that counts calls to {@link #name()}. The transport reads the name of its credential
+   * source only to build an exchange report, so the count is the number of reports built.
+   */
+  private static final class NameCountingCache implements CredentialCache<SharedKey> {
+    static final String NAME = "name-counting-cache";
+
+    private final CredentialCache<SharedKey> cache;
+    private final AtomicInteger nameCalls = new AtomicInteger();
+
+    NameCountingCache(CredentialCache<SharedKey> cache) {
+      this.cache = cache;
+    }
+
+    @Override
+    public SharedKey current() {
+      return cache.current();
+    }
+
+    @Override
+    public void invalidate(SharedKey credential) {
+      cache.invalidate(credential);
+    }
+
+    @Override
+    public void close() {
+      cache.close();
+    }
+
+    @Override
+    public String name() {
+      nameCalls.incrementAndGet();
+      return NAME;
     }
   }
 

@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -36,10 +39,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each fault of {@link Fault}, and a cut-off JSON body, injected into the token requests of {@link
- * ManagedIdentityCredentials} for both endpoints, the VM Instance Metadata Service ({@code Metadata:
- * true}) and App Service ({@code IDENTITY_ENDPOINT} with {@code X-IDENTITY-HEADER}), with the outcome
- * each must have: a token after retries with backoff, or a typed error whose retryability is stated.
+ * Each fault of {@link Fault} (slow headers as headers held until the retry), and a cut-off JSON
+ * body, injected into the token requests of {@link ManagedIdentityCredentials} for both endpoints,
+ * the VM Instance Metadata Service ({@code Metadata: true}) and App Service ({@code
+ * IDENTITY_ENDPOINT} with {@code X-IDENTITY-HEADER}), with the outcome each must have: a token after retries with backoff, or a typed error whose retryability is stated.
  * A {@link CredentialCache} above the provider must keep serving the token it cached through every
  * failure.
  *
@@ -73,6 +76,23 @@ class ManagedIdentityFaultMatrixTest {
   private static final InjectedResponse RETRY_AT_FAR_DATE =
       InjectedResponse.retryAfter(503, "Mon, 02 Mar 2026 10:00:00 GMT", Duration.ofDays(1));
 
+  /** The latch of the running test that opens when the client first waits to retry. */
+  private static final AtomicReference<CountDownLatch> FIRST_RETRY = new AtomicReference<>(new CountDownLatch(0));
+  private static final Duration MAX_HEADERS_HOLD = Duration.ofSeconds(10);
+  /**
+   * The token response with its headers held back until the client waits to retry, or at most 10
+   * seconds: slow headers that need no real-time margin. With {@code Fault.slowHeaders(3 s)} the
+   * row depended on the 3 seconds outlasting the 1-second read timeout, and on the retry being
+   * served within 1 second by another server thread while the first one slept, and it waited twice
+   * at a load average above 10. Held headers always outlast the read timeout, and the retry gets
+   * the token at once, even when the server dispatches it before the first request.
+   */
+  private static final InjectedResponse HEADERS_HELD_UNTIL_RETRY =
+      InjectedResponse.of("headers held until the retry", normal -> {
+        awaitFirstRetry();
+        return normal.build();
+      });
+
   private final MockWebServer server = new MockWebServer();
   private final ResponseScript script = new ResponseScript();
   private final FakeClock clock = FakeClock.at(START);
@@ -80,12 +100,15 @@ class ManagedIdentityFaultMatrixTest {
 
   @BeforeEach
   void startServer() throws IOException {
+    FIRST_RETRY.set(sleeper.firstSleep());
     server.setDispatcher(new FaultyIdentityEndpoint(script));
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
   @AfterEach
   void stopServer() {
+    // Frees a server thread that still holds back headers because the client never retried.
+    FIRST_RETRY.get().countDown();
     server.close();
   }
 
@@ -106,7 +129,7 @@ class ManagedIdentityFaultMatrixTest {
             List.of(SECOND, Duration.ofSeconds(2), Duration.ofSeconds(2))),
         Arguments.of(fault(Fault.connectionReset()), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
         Arguments.of(fault(Fault.truncatedBody()), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
-        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
+        Arguments.of(HEADERS_HELD_UNTIL_RETRY, 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
         Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
         Arguments.of(InjectedResponse.trickling(), 1, Outcome.SUCCEEDS, "", List.of(SECOND)),
         Arguments.of(fault(Fault.malformedBody()), 1, Outcome.FATAL, "not valid JSON", List.of()),
@@ -197,6 +220,15 @@ class ManagedIdentityFaultMatrixTest {
 
   private static InjectedResponse fault(Fault fault) {
     return InjectedResponse.of(fault);
+  }
+
+  /** Blocks the server thread until the client of the running test first waits to retry. */
+  private static void awaitFirstRetry() {
+    try {
+      FIRST_RETRY.get().await(MAX_HEADERS_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Arguments prepend(Kind kind, Arguments row) {

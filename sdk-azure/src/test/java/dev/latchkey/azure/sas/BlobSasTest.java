@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -143,7 +144,7 @@ class BlobSasTest {
 
   @Test
   void delegatedUserTenantIsSignedBeforeObjectId() {
-    UserDelegationKey key = delegationKey(Instant.parse("2026-03-05T07:00:00Z"), Instant.parse("2026-03-06T07:00:00Z"));
+    UserDelegationKey key = tenantKey(Instant.parse("2026-03-05T07:00:00Z"), Instant.parse("2026-03-06T07:00:00Z"));
     BlobSas sas = readBlob().version("2025-07-05").delegatedUserTenantId(TENANT).delegatedUserObjectId("duoid-1")
         .build();
 
@@ -158,9 +159,10 @@ class BlobSasTest {
   @Test
   void delegatedUserTenantIsInQueryOnlyWhenSet() {
     UserDelegationKey key = delegationKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    UserDelegationKey keyForTenant = tenantKey(key.signedStart(), key.signedExpiry());
 
     Map<String, String> withTenant = parse(readBlob().delegatedUserTenantId(TENANT).delegatedUserObjectId("duoid-1")
-        .build().sign("devstoreaccount1", key));
+        .build().sign("devstoreaccount1", keyForTenant));
     Map<String, String> withoutTenant = parse(readBlob().delegatedUserObjectId("duoid-1").build()
         .sign("devstoreaccount1", key));
 
@@ -170,7 +172,7 @@ class BlobSasTest {
 
   @Test
   void delegatedUserTenantSignatureCoversTheTenant() {
-    UserDelegationKey key = delegationKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    UserDelegationKey key = tenantKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
     BlobSas sas = readBlob().delegatedUserTenantId(TENANT).build();
 
     Map<String, String> query = parse(sas.sign("devstoreaccount1", key));
@@ -179,6 +181,66 @@ class BlobSasTest {
         SasGrant.Window.ofText(query.get("st"), query.get("se")));
     assertThat(stringToSign).contains("\n2025-11-05\n\n\n\n" + TENANT + "\n\n\nhttps\n");
     assertThat(query.get("sig")).isEqualTo(hmac(key.value().reveal(), stringToSign));
+  }
+
+  @Test
+  void keyTenantIsSignedWithoutBuilderTenant() {
+    UserDelegationKey key = tenantKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    BlobSas sas = readBlob().delegatedUserObjectId("duoid-1").build();
+
+    Map<String, String> query = parse(sas.sign("devstoreaccount1", key));
+
+    assertThat(query).containsEntry("skdutid", TENANT).containsEntry("sduoid", "duoid-1");
+    String stringToSign = sas.delegationStringToSign("devstoreaccount1", key,
+        SasGrant.Window.ofText(query.get("st"), query.get("se")));
+    assertThat(stringToSign).contains("\n2025-11-05\n\n\n\n" + TENANT + "\nduoid-1\n\nhttps\n");
+    assertThat(query.get("sig")).isEqualTo(hmac(key.value().reveal(), stringToSign));
+  }
+
+  @Test
+  void keyTenantIsSignedAsReturned() {
+    String upperCase = TENANT.toUpperCase(Locale.ROOT);
+    UserDelegationKey key = new UserDelegationKey("oid-1", "tid-1", NOW.minus(Duration.ofMinutes(1)),
+        NOW.plus(Duration.ofMinutes(10)), "b", "2025-11-05", upperCase, delegationKey(NOW, NOW.plusSeconds(1)).value());
+
+    Map<String, String> query = parse(readBlob().delegatedUserTenantId(TENANT).build().sign("devstoreaccount1", key));
+
+    assertThat(query).containsEntry("skdutid", upperCase);
+  }
+
+  @Test
+  void builderTenantRejectsKeyOfOtherTenant() {
+    UserDelegationKey key = tenantKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    String otherTenant = "0b4c8c4e-1f53-4f46-9c7b-0d3c5c1a9e21";
+    BlobSas sas = readBlob().delegatedUserTenantId(otherTenant).build();
+
+    assertThatThrownBy(() -> sas.sign("devstoreaccount1", key))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delegated user tenant " + otherTenant)
+        .hasMessageContaining("issued for delegated user tenant " + TENANT)
+        .hasMessageContaining("UserDelegationKeyClient.Builder.delegatedUserTenantId");
+  }
+
+  @Test
+  void builderTenantRejectsKeyWithoutTenant() {
+    UserDelegationKey key = delegationKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    BlobSas sas = readBlob().delegatedUserTenantId(TENANT).build();
+
+    assertThatThrownBy(() -> sas.sign("devstoreaccount1", key))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("issued for no delegated user tenant");
+  }
+
+  @Test
+  void keyTenantNeedsVersion20250705() {
+    UserDelegationKey key = tenantKey(NOW.minus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(10)));
+    BlobSas sas = readBlob().version("2024-11-04").build();
+
+    assertThatThrownBy(() -> sas.sign("devstoreaccount1", key))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("2024-11-04")
+        .hasMessageContaining(TENANT)
+        .hasMessageContaining("2025-07-05");
   }
 
   @Test
@@ -287,6 +349,13 @@ class BlobSasTest {
   private static UserDelegationKey delegationKey(Instant start, Instant expiry) {
     return new UserDelegationKey("oid-1", "tid-1", start, expiry, "b", "2025-11-05",
         SecretValue.of(Base64.getEncoder().encodeToString("delegation-key-bytes".getBytes())));
+  }
+
+  /** Returns a key issued for the delegated user tenant {@link #TENANT}. */
+  private static UserDelegationKey tenantKey(Instant start, Instant expiry) {
+    UserDelegationKey key = delegationKey(start, expiry);
+    return new UserDelegationKey(key.signedObjectId(), key.signedTenantId(), start, expiry, key.signedService(),
+        key.signedVersion(), TENANT, key.value());
   }
 
   private static String hmac(String base64Key, String text) {

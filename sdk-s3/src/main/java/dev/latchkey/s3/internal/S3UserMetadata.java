@@ -1,8 +1,8 @@
 package dev.latchkey.s3.internal;
 
+import dev.latchkey.internal.backend.UserMetadataRules;
 import dev.latchkey.signing.SignableRequest;
 import dev.latchkey.storage.ObjectRef;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** The S3 rules for user-defined metadata, checked before a request is built, and its headers. */
@@ -17,6 +17,12 @@ public final class S3UserMetadata {
   private static final String PREFIX = "x-amz-meta-";
   private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
+  /** A name is an HTTP token: ASCII letters, digits and the symbols of {@link #TOKEN_SYMBOLS}. */
+  private static final UserMetadataRules RULES = new UserMetadataRules("S3", "object", MAX_BYTES,
+      (c, index) -> isTokenCharacter(c),
+      " in an HTTP header name. Use ASCII letters, digits and " + TOKEN_SYMBOLS,
+      ref -> "s3://" + ref.container() + "/" + ref.key());
+
   private S3UserMetadata() {}
 
   /**
@@ -26,22 +32,7 @@ public final class S3UserMetadata {
    * @throws IllegalArgumentException if a name is not an HTTP token or the metadata is over 2 KB
    */
   public static void check(ObjectRef ref, Map<String, String> metadata) {
-    long bytes = 0;
-    for (Map.Entry<String, String> entry : metadata.entrySet()) {
-      String name = entry.getKey();
-      int bad = firstNonTokenIndex(name);
-      if (bad >= 0) {
-        throw new IllegalArgumentException(String.format("Invalid user metadata name '%s' for s3://%s/%s: character"
-            + " U+%04X at index %d is not allowed in an HTTP header name. Use ASCII letters, digits and %s",
-            escape(name), ref.container(), ref.key(), (int) name.charAt(bad), bad, TOKEN_SYMBOLS));
-      }
-      bytes += name.getBytes(StandardCharsets.UTF_8).length + entry.getValue().getBytes(StandardCharsets.UTF_8).length;
-    }
-    if (bytes > MAX_BYTES) {
-      throw new IllegalArgumentException("Invalid user metadata for s3://" + ref.container() + "/" + ref.key()
-          + ": names and values take " + bytes + " bytes, over the S3 limit of " + MAX_BYTES
-          + " bytes. Store large values in the object or a separate object");
-    }
+    RULES.check(ref, metadata);
   }
 
   /** Adds one {@code x-amz-meta-NAME} header per entry to a request that is still to be signed. */
@@ -50,22 +41,8 @@ public final class S3UserMetadata {
     return request;
   }
 
-  private static int firstNonTokenIndex(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean alphanumeric = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-      if (!alphanumeric && TOKEN_SYMBOLS.indexOf(c) < 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** Escapes control characters, so a line break in a name cannot forge a log line. */
-  private static String escape(String text) {
-    StringBuilder escaped = new StringBuilder(text.length());
-    text.chars().forEach(c -> escaped.append(Character.isISOControl(c) ? String.format("\\u%04X", c)
-        : String.valueOf((char) c)));
-    return escaped.toString();
+  private static boolean isTokenCharacter(char c) {
+    boolean alphanumeric = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    return alphanumeric || TOKEN_SYMBOLS.indexOf(c) >= 0;
   }
 }

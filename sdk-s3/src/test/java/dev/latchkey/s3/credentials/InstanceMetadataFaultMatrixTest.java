@@ -1,33 +1,27 @@
 package dev.latchkey.s3.credentials;
 
+import static dev.latchkey.s3.credentials.MetadataEndpointMatrix.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.latchkey.credentials.CredentialCache;
-import dev.latchkey.credentials.CredentialException;
 import dev.latchkey.credentials.CredentialNotConfiguredException;
+import dev.latchkey.s3.credentials.MetadataEndpointMatrix.Row;
 import dev.latchkey.testkit.FakeClock;
 import dev.latchkey.testkit.Fault;
 import dev.latchkey.testkit.FaultMatrix;
 import dev.latchkey.testkit.FaultMatrix.Outcome;
 import dev.latchkey.testkit.InjectedResponse;
 import dev.latchkey.testkit.ResponseScript;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,128 +35,85 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>No real IMDS runs outside EC2 and no proxy can sit in front of a link-local service, so a
  * MockWebServer plays IMDS and responds with the {@link InjectedResponse}s of a {@link
- * ResponseScript}. The checks shared with the other credential matrices are in {@link FaultMatrix}.
+ * ResponseScript}. The rows and checks shared with the container endpoint matrix are in {@link
+ * MetadataEndpointMatrix}, and those shared with every credential matrix in {@link FaultMatrix}.
  */
 class InstanceMetadataFaultMatrixTest {
 
-  private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
   private static final String SESSION_TOKEN = "AQAEAmatrix-session-token==";
   private static final String ROLE_NAME = "matrix-role";
   private static final String DOCUMENT = "{\"Code\":\"Success\",\"LastUpdated\":\"2026-03-01T10:00:00Z\","
       + "\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAMATRIXEXAMPLE\",\"SecretAccessKey\":\"matrix-imds-secret\","
       + "\"Token\":\"matrix-imds-session\",\"Expiration\":\"2026-03-01T11:00:00Z\"}";
-  private static final Duration BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
-  private static final int MAX_ATTEMPTS = 3;
 
-  /** The credential document cut in half, with a Content-Length that matches, so only JSON parsing fails. */
-  private static final InjectedResponse CUT_OFF_JSON = InjectedResponse.cutOffBody(DOCUMENT);
   /** A session token with a line break, which OkHttp rejects as a header value. */
   private static final InjectedResponse TOKEN_WITH_LINE_BREAK = InjectedResponse.of("token with a line break",
       normal -> normal.body("AQAE\nmatrix").build());
-  /** HTTP 503 with {@code Retry-After} as an HTTP date 1 second after the provider's clock. */
-  private static final InjectedResponse UNAVAILABLE_UNTIL_DATE =
-      InjectedResponse.retryAfter(503, "Sun, 01 Mar 2026 10:00:01 GMT", Duration.ofSeconds(1));
-  /** HTTP 503 with a negative {@code Retry-After}, which is invalid, so the provider keeps its backoff. */
-  private static final InjectedResponse UNAVAILABLE_WITH_NEGATIVE_DELAY = InjectedResponse.retryAfter(503, "-3", null);
 
-  private final MockWebServer server = new MockWebServer();
-  private final ResponseScript script = new ResponseScript();
-  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void startServer() throws IOException {
-    server.setDispatcher(new FaultyImds(script));
-    server.start(InetAddress.getByName("127.0.0.1"), 0);
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  final MetadataEndpointMatrix matrix = new MetadataEndpointMatrix(FaultyImds::new);
 
   static Stream<Arguments> faults() {
     return Stream.of(
-        Arguments.of(fault(Fault.status(500)), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(fault(Fault.status(503)), Step.TOKEN, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(1))), Step.ROLE, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(fault(Fault.tooManyRequests(null)), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(UNAVAILABLE_UNTIL_DATE, Step.TOKEN, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(UNAVAILABLE_WITH_NEGATIVE_DELAY, Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(fault(Fault.tooManyRequests(Duration.ofSeconds(30))), Step.CREDENTIALS, 3,
-            Outcome.RETRYABLE, "HTTP 429"),
-        Arguments.of(fault(Fault.status(503)), Step.CREDENTIALS, 3, Outcome.RETRYABLE, "HTTP 503"),
-        Arguments.of(fault(Fault.status(500)), Step.TOKEN, 3, Outcome.RETRYABLE, "HTTP 500"),
-        Arguments.of(fault(Fault.tooManyRequests(null)), Step.ROLE, 3, Outcome.RETRYABLE, "HTTP 429"),
-        Arguments.of(fault(Fault.connectionReset()), Step.TOKEN, 1, Outcome.NOT_CONFIGURED, "did not respond"),
-        Arguments.of(fault(Fault.connectionReset()), Step.CREDENTIALS, 1, Outcome.RETRYABLE, "failed while reading"),
-        Arguments.of(fault(Fault.truncatedBody()), Step.TOKEN, 1,
-            Outcome.RETRYABLE, "failed while reading a session token"),
-        Arguments.of(fault(Fault.truncatedBody()), Step.CREDENTIALS, 1, Outcome.RETRYABLE, "unexpected end of stream"),
-        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), Step.TOKEN, 1,
-            Outcome.NOT_CONFIGURED, "did not respond"),
-        Arguments.of(fault(Fault.slowHeaders(Duration.ofSeconds(3))), Step.CREDENTIALS, 1,
-            Outcome.RETRYABLE, "timed out while reading the credentials"),
-        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), Step.TOKEN, 1,
-            Outcome.RETRYABLE, "timed out while reading a session token"),
-        Arguments.of(fault(Fault.slowBody(Duration.ofSeconds(30))), Step.CREDENTIALS, 1,
-            Outcome.RETRYABLE, "timed out while reading the credentials"),
-        Arguments.of(fault(Fault.malformedBody()), Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON"),
-        Arguments.of(fault(Fault.malformedBody()), Step.ROLE, 1, Outcome.FATAL, "not a valid IAM role name"),
-        Arguments.of(CUT_OFF_JSON, Step.CREDENTIALS, 1, Outcome.FATAL, "not valid JSON at line 1"),
-        Arguments.of(TOKEN_WITH_LINE_BREAK, Step.TOKEN, 1, Outcome.FATAL, "not visible ASCII text"),
-        Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.CREDENTIALS, 1,
-            Outcome.FATAL, "larger than 65536 bytes"),
-        Arguments.of(fault(Fault.oversizedBody(100L << 20)), Step.TOKEN, 1, Outcome.FATAL, "larger than 65536 bytes"),
-        Arguments.of(fault(Fault.wrongContentType()), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(fault(Fault.duplicateHeaders()), Step.TOKEN, 1, Outcome.SUCCEEDS, ""),
-        Arguments.of(fault(Fault.duplicateHeaders()), Step.CREDENTIALS, 1, Outcome.SUCCEEDS, ""));
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.ERROR_500_ONCE),
+        on(Step.TOKEN, MetadataEndpointMatrix.UNAVAILABLE_ONCE),
+        on(Step.ROLE, MetadataEndpointMatrix.THROTTLED_FOR_SECOND_ONCE),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.THROTTLED_ONCE),
+        on(Step.TOKEN, MetadataEndpointMatrix.UNAVAILABLE_UNTIL_DATE_ONCE),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.UNAVAILABLE_WITH_NEGATIVE_DELAY_ONCE),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.THROTTLED_FOR_30_SECONDS_ALWAYS),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.UNAVAILABLE_ALWAYS),
+        on(Step.TOKEN, MetadataEndpointMatrix.ERROR_500_ALWAYS),
+        on(Step.ROLE, new Row(fault(Fault.tooManyRequests(null)), 3, Outcome.RETRYABLE, "HTTP 429")),
+        on(Step.TOKEN, new Row(fault(Fault.connectionReset()), 1, Outcome.NOT_CONFIGURED, "did not respond")),
+        on(Step.CREDENTIALS, new Row(fault(Fault.connectionReset()), 1, Outcome.RETRYABLE, "failed while reading")),
+        on(Step.TOKEN, new Row(fault(Fault.truncatedBody()), 1,
+            Outcome.RETRYABLE, "failed while reading a session token")),
+        on(Step.CREDENTIALS, new Row(fault(Fault.truncatedBody()), 1, Outcome.RETRYABLE, "unexpected end of stream")),
+        on(Step.TOKEN, new Row(fault(Fault.slowHeaders(Duration.ofSeconds(3))), 1,
+            Outcome.NOT_CONFIGURED, "did not respond")),
+        on(Step.CREDENTIALS, new Row(fault(Fault.slowHeaders(Duration.ofSeconds(3))), 1,
+            Outcome.RETRYABLE, "timed out while reading the credentials")),
+        on(Step.TOKEN, new Row(fault(Fault.slowBody(Duration.ofSeconds(30))), 1,
+            Outcome.RETRYABLE, "timed out while reading a session token")),
+        on(Step.CREDENTIALS, new Row(fault(Fault.slowBody(Duration.ofSeconds(30))), 1,
+            Outcome.RETRYABLE, "timed out while reading the credentials")),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.MALFORMED_JSON),
+        on(Step.ROLE, new Row(fault(Fault.malformedBody()), 1, Outcome.FATAL, "not a valid IAM role name")),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.cutOffJson(DOCUMENT)),
+        on(Step.TOKEN, new Row(TOKEN_WITH_LINE_BREAK, 1, Outcome.FATAL, "not visible ASCII text")),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.OVERSIZED_BODY),
+        on(Step.TOKEN, MetadataEndpointMatrix.OVERSIZED_BODY),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.WRONG_CONTENT_TYPE),
+        on(Step.TOKEN, MetadataEndpointMatrix.DUPLICATE_HEADERS),
+        on(Step.CREDENTIALS, MetadataEndpointMatrix.DUPLICATE_HEADERS));
   }
 
-  @ParameterizedTest(name = "{0} on {1} x {2}")
+  @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("faults")
-  void faultHasExpectedOutcome(InjectedResponse response, Step step, int times,
-      Outcome outcome, String messageFragment) {
-    script.inject(step.path, response, times);
-
-    Throwable thrown = catchThrowable(provider()::fetch);
-
-    FaultMatrix.assertOutcome(thrown, outcome, messageFragment, CredentialException.class);
-    assertThat(script.injected()).as("faults injected").isEqualTo(times);
-    assertThat(sleeps).as("waits before retries").isEqualTo(response.retriedByStatus()
-        ? FaultMatrix.expectedWaits(BACKOFF, MAX_RETRY_DELAY, MAX_ATTEMPTS, times, response.retryAfter())
-        : List.of());
-    assertThat(String.valueOf(thrown)).as("failure text").doesNotContain(SESSION_TOKEN, "matrix-imds-secret");
-    assertThat(catchThrowable(provider()::fetch)).as("failure of the fetch after the faults").isNull();
+  void faultHasExpectedOutcome(Row row, Step step) {
+    matrix.assertFaultOutcome(step.path, row, this::provider, SESSION_TOKEN, "matrix-imds-secret");
   }
 
   static Stream<Arguments> failures() {
-    return faults().filter(row -> row.get()[3] != Outcome.SUCCEEDS);
+    return faults().filter(arguments -> ((Row) arguments.get()[0]).outcome() != Outcome.SUCCEEDS);
   }
 
-  @ParameterizedTest(name = "{0} on {1} x {2}")
+  @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("failures")
-  void cacheServesHeldKeysThroughFault(InjectedResponse response, Step step, int times,
-      Outcome outcome, String messageFragment) {
-    FaultMatrix.assertCacheServesHeld(provider(), FakeClock.at(START), Instant.parse("2026-03-01T10:58:00Z"),
-        () -> script.inject(step.path, response, times));
-
-    assertThat(script.injected()).as("faults injected").isEqualTo(times);
+  void cacheServesHeldKeysThroughFault(Row row, Step step) {
+    matrix.assertCacheServesHeld(step.path, row, provider());
   }
 
   @Test
   void tricklingBodyHitsCallTimeout() {
-    script.inject(Step.CREDENTIALS.path, InjectedResponse.trickling(), 1);
     InstanceMetadataCredentialsProvider provider = builder()
         .readTimeout(Duration.ofSeconds(1))
         .callTimeout(Duration.ofMillis(500))
         .build();
 
-    Throwable thrown = catchThrowable(provider::fetch);
-
-    assertThat(thrown).isInstanceOf(CredentialException.class);
-    assertThat(((CredentialException) thrown).isRetryable()).as("retryable").isTrue();
-    assertThat(thrown.getMessage()).contains("timed out while reading the credentials");
+    matrix.assertTricklingBodyHitsCallTimeout(Step.CREDENTIALS.path, provider,
+        "timed out while reading the credentials");
   }
 
   @Test
@@ -176,7 +127,7 @@ class InstanceMetadataFaultMatrixTest {
 
     assertThat(thrown).isInstanceOf(CredentialNotConfiguredException.class);
     assertThat(thrown.getMessage()).contains("127.0.0.1:" + closedPort, "did not respond");
-    assertThat(sleeps).as("waits before retries").isEmpty();
+    assertThat(matrix.sleeps()).as("waits before retries").isEmpty();
   }
 
   private InstanceMetadataCredentialsProvider provider() {
@@ -185,20 +136,21 @@ class InstanceMetadataFaultMatrixTest {
 
   private InstanceMetadataCredentialsProvider.Builder builder() {
     return InstanceMetadataCredentialsProvider.builder()
-        .endpoint(server.url("/").uri())
+        .endpoint(matrix.baseUri())
         .environment(Map.of())
         .connectTimeout(Duration.ofSeconds(1))
         .readTimeout(Duration.ofSeconds(1))
         .callTimeout(Duration.ofMillis(2500))
-        .retryBackoff(BACKOFF)
-        .maxRetryDelay(MAX_RETRY_DELAY)
-        .sleeper(sleeps::add)
-        .clock(FakeClock.at(START))
+        .retryBackoff(MetadataEndpointMatrix.BACKOFF)
+        .maxRetryDelay(MetadataEndpointMatrix.MAX_RETRY_DELAY)
+        .sleeper(matrix.sleeps()::add)
+        .clock(FakeClock.at(MetadataEndpointMatrix.START))
         .httpClient(FaultMatrix.clientWithoutIdleConnections());
   }
 
-  private static InjectedResponse fault(Fault fault) {
-    return InjectedResponse.of(fault);
+  /** Returns the arguments of a row injected into the requests of {@code step}. */
+  private static Arguments on(Step step, Row row) {
+    return Arguments.of(row, step);
   }
 
   /** The three IMDSv2 requests of one fetch. */
