@@ -17,6 +17,7 @@ import dev.latchkey.s3.S3Backend;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.RetryPolicy;
 import dev.latchkey.storage.StorageClient;
+import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Fault;
 import dev.latchkey.testkit.FaultInjectingProxy;
 import dev.latchkey.testkit.FaultMatrix;
@@ -25,6 +26,8 @@ import dev.latchkey.testkit.FaultMatrix.StorageOperation;
 import dev.latchkey.testkit.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +40,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -150,6 +155,49 @@ class S3StorageFaultMatrixTest {
     FaultMatrix.assertStorageWaits(waits, fault, times, thrown, RETRY_POLICY);
     assertThat(catchThrowable(() -> operation.run(storage, OBJECT, CONTENT)))
         .as("failure of the call after the faults").isNull();
+  }
+
+  /** getBytes reads the body inside the retried call, so a body cut off mid-stream is read again. */
+  @Test
+  void getBytesRetriesCutOffBody() {
+    proxy.enqueue(Fault.truncatedBody(), Fault.resetDuringBody());
+
+    byte[] read = storage.getBytes(OBJECT);
+
+    assertThat(read).isEqualTo(CONTENT);
+    assertThat(proxy.faultCount()).as("faults injected").isEqualTo(2);
+    assertThat(waits).hasSize(2);
+  }
+
+  /** getToFile downloads again into the same temporary file, and leaves only the complete file. */
+  @Test
+  void getToFileRetriesCutOffBody(@TempDir Path directory) throws IOException {
+    Path target = directory.resolve("q4.csv");
+    proxy.enqueue(Fault.truncatedBody(), Fault.resetDuringBody());
+
+    storage.getToFile(OBJECT, target);
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(CONTENT);
+    assertThat(waits).hasSize(2);
+    try (Stream<Path> files = Files.list(directory)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
+  /** When every attempt is cut off, the failure is retryable and no file, partial or complete, remains. */
+  @Test
+  void getToFileCutOffEveryTimeLeavesNoFile(@TempDir Path directory) throws IOException {
+    Path target = directory.resolve("q4.csv");
+    proxy.enqueue(Fault.truncatedBody(), Fault.truncatedBody(), Fault.truncatedBody());
+
+    Throwable thrown = catchThrowable(() -> storage.getToFile(OBJECT, target));
+
+    assertThat(thrown).isInstanceOf(StorageException.class).hasMessageContaining("'reports/q4.csv'");
+    assertThat(((StorageException) thrown).isRetryable()).isTrue();
+    assertThat(waits).hasSize(2);
+    try (Stream<Path> files = Files.list(directory)) {
+      assertThat(files).isEmpty();
+    }
   }
 
   private static AccessPolicy readWrite() {

@@ -47,6 +47,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,6 +104,8 @@ public final class BlobBackend implements StorageBackend {
   public static final long MAX_SINGLE_PUT_THRESHOLD = 256L * 1024 * 1024;
 
   private static final int MIN_BLOCK_SIZE = 1024;
+  /** How far a user delegation key reaches before now and past the SAS it signs. */
+  private static final Duration DELEGATION_KEY_MARGIN = Duration.ofMinutes(5);
   private static final int MAX_LIST_BODY_BYTES = 32 * 1024 * 1024;
   private static final Pattern CONTENT_RANGE_TOTAL = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
   private static final String META_PREFIX = "x-ms-meta-";
@@ -277,8 +280,9 @@ public final class BlobBackend implements StorageBackend {
    * blob, expiring after the requested time or with the credential, whichever is first.
    *
    * <p>Note: with an access token, the first call and each call after the user delegation key runs
-   * out make one Get User Delegation Key request; with a SAS token, the URL carries that token as it
-   * is, with its own permissions and expiry.
+   * out make one Get User Delegation Key request. The key, and so the URL, ends no later than the
+   * token and at most 7 days after it starts, 5 minutes before the call. With a SAS token, the URL
+   * carries that token as it is, with its own permissions and expiry.
    *
    * @throws IllegalStateException if the credential has expired
    */
@@ -418,20 +422,34 @@ public final class BlobBackend implements StorageBackend {
         .lifetime(request.expiry()).protocol(presignProtocol).clock(serverClock).build();
   }
 
+  /**
+   * Returns a user delegation key for a SAS that expires {@code expiry} from now. A new key starts 5
+   * minutes before now, for clock skew, and ends 5 minutes after the SAS, but no later than the token
+   * and at most 7 days after its start, the limit of Blob Storage. The SAS then ends with the key. The
+   * last key is reused while it reaches as far as a new key would.
+   */
   private UserDelegationKey delegationKey(AccessToken token, Duration expiry) {
     Instant now = serverClock.instant();
+    Instant start = now.minus(DELEGATION_KEY_MARGIN);
+    Instant latestExpiry = earliest(start.plus(UserDelegationKeyClient.MAX_KEY_LIFETIME),
+        token.expiresAt().orElse(Instant.MAX));
+    Instant needed = earliest(now.plus(expiry), latestExpiry).truncatedTo(ChronoUnit.SECONDS);
     UserDelegationKey cached = lastDelegationKey;
-    if (cached != null && !cached.signedStart().isAfter(now) && cached.signedExpiry().isAfter(now.plus(expiry))) {
+    if (cached != null && !cached.signedStart().isAfter(now) && !cached.signedExpiry().isBefore(needed)) {
       return cached;
     }
     if (delegationKeys == null) {
       throw new IllegalStateException("Cannot presign with an access token over plain HTTP at " + endpoint.base()
           + ": use an https:// endpoint");
     }
-    UserDelegationKey fresh = delegationKeys.fetch(token, now.minus(Duration.ofMinutes(5)),
-        now.plus(expiry).plus(Duration.ofMinutes(5)));
+    Instant keyExpiry = earliest(now.plus(expiry).plus(DELEGATION_KEY_MARGIN), latestExpiry);
+    UserDelegationKey fresh = delegationKeys.fetch(token, start, keyExpiry);
     lastDelegationKey = fresh;
     return fresh;
+  }
+
+  private static Instant earliest(Instant first, Instant second) {
+    return first.isBefore(second) ? first : second;
   }
 
   private ObjectMetadata metadata(ObjectRef ref, Response response) {
@@ -588,7 +606,8 @@ public final class BlobBackend implements StorageBackend {
      * with the account as the only path segment, such as {@code http://127.0.0.1:10000/devstoreaccount1}
      * for an emulator.
      *
-     * @throws IllegalArgumentException if it is not such a URI
+     * @throws IllegalArgumentException if it is not such a URI, or if it contains user information,
+     *     which {@link BlobBackend#toString()} and presigned URLs would show
      */
     public Builder endpoint(URI endpoint) {
       this.endpoint = BlobEndpoint.parse(endpoint);

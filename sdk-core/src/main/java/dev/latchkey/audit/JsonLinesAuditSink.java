@@ -31,7 +31,10 @@ public interface JsonLinesAuditSink extends AuditSink {
   /** Returns how many times the sink rotated the file since it was opened. */
   long rotationCount();
 
-  /** Starts a builder for a sink that writes to {@code activeFile}. */
+  /**
+   * Starts a builder for a sink that writes to {@code activeFile}. Opening the sink creates the
+   * file's missing parent directories.
+   */
   static Builder builder(Path activeFile) {
     return new Builder(activeFile);
   }

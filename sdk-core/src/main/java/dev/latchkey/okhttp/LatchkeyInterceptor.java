@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * signs the request with it; sends it; and writes a {@code storage.request} event. When the server
  * responds with 401 Unauthorized, the credential is reported to the cache with {@link
  * CredentialCache#invalidate} and the request is signed again and sent once more, which covers what an
- * OkHttp {@code Authenticator} would do.
+ * OkHttp {@code Authenticator} would do. A request with a one-shot body ({@link
+ * RequestBody#isOneShot()}) is not sent again, because the first send spent its body. The 401 response
+ * is returned, and the next request gets a new credential.
  *
  * <p>Add it with {@code addInterceptor}, not {@code addNetworkInterceptor}: OkHttp then drops the
  * {@code Authorization} header itself when a redirect leads to another host. Request bodies up to
@@ -101,11 +103,22 @@ public final class LatchkeyInterceptor<C extends Credential> implements Intercep
       return response;
     }
 
+    if (!canSendAgain(buffered)) {
+      LOG.info("{} {} was rejected with 401 under credential {}; refreshing it for the next request, but not"
+          + " retrying, because the request body is one-shot", original.method(), original.url().redact(), credential.id());
+      credentials.invalidate(credential);
+      return response;
+    }
     LOG.info("{} {} was rejected with 401 under credential {}; refreshing it and retrying once",
         original.method(), original.url().redact(), credential.id());
     response.close();
     credentials.invalidate(credential);
     return send(chain, buffered, credentials.current(), target, rule);
+  }
+
+  /** Returns whether the request can be sent again: it has no body, or one that can be written twice. */
+  private static boolean canSendAgain(Request request) {
+    return request.body() == null || !request.body().isOneShot();
   }
 
   private RequestTarget classify(Request request) {

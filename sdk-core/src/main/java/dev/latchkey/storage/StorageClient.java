@@ -28,25 +28,39 @@ public interface StorageClient extends AutoCloseable {
   WorkloadIdentity identity();
 
   /**
-   * Downloads an object into memory.
+   * Downloads an object into memory. A body that is cut off or shorter than the service announced is
+   * a retryable failure, and is downloaded again under the {@link RetryPolicy}.
    *
    * @throws StorageException if the object does not exist ({@link StorageException#isNotFound()}) or
-   *     the service fails, or if fewer bytes arrive than the service announced
+   *     the service fails, or if fewer bytes arrive than the service announced on the last attempt
    */
   byte[] getBytes(ObjectRef ref);
 
   /** Downloads an object as a stream; the caller closes the result. */
   ObjectContent get(ObjectRef ref);
 
-  /** Downloads a range of an object as a stream; the caller closes the result. */
+  /**
+   * Downloads a range of an object as a stream; the caller closes the result. The metadata's {@link
+   * ObjectMetadata#size()} is the size of the whole object. A range whose last byte lies past the end
+   * returns the bytes up to the end.
+   *
+   * <p>Note: a range that the service cannot satisfy fails with a {@link StorageException} with
+   * status 416. S3Proxy 4.1.0 rejects every range that starts at or after the end, which includes every
+   * range of an empty object. Azurite 3.35 rejects a range that starts after the end, but returns no
+   * bytes for one that starts exactly at the end and for {@code bytes=0-0} of an empty blob.
+   */
   ObjectContent get(ObjectRef ref, ByteRange range);
 
   /**
    * Downloads an object to a file. The bytes go to a temporary file beside {@code target}, which
    * replaces {@code target} only once the download is complete, so a failed download leaves no
-   * partial file under the target name.
+   * partial file under the target name, and an existing file stays as it was. A body that is cut off
+   * is a retryable failure, and is downloaded again under the {@link RetryPolicy}.
    *
-   * @throws UncheckedIOException if the file cannot be written
+   * @throws StorageException if the object does not exist or the service fails, or if the body is
+   *     cut off on the last attempt
+   * @throws UncheckedIOException if the directory of {@code target} does not exist or the file
+   *     cannot be written; such a failure is not retried
    */
   ObjectMetadata getToFile(ObjectRef ref, Path target);
 
@@ -107,6 +121,10 @@ public interface StorageClient extends AutoCloseable {
    * Returns a presigned URL, computed locally. The policy is checked for the action the URL grants:
    * {@link PresignRequest.Method#GET} needs {@code READ}, {@link PresignRequest.Method#PUT} needs
    * {@code WRITE}.
+   *
+   * <p>Note: a backend whose credential is a token it cannot narrow may return a URL that grants
+   * more. {@code BlobBackend} with a SAS token credential returns that token as it is, with its own
+   * permissions, resource and expiry, such as read, write and delete on the whole container.
    */
   URI presign(PresignRequest request);
 

@@ -120,6 +120,56 @@ class LatchkeyInterceptorTest {
     assertThat(audit.events(EventType.STORAGE_REQUEST)).hasSize(2);
   }
 
+  /**
+   * A one-shot body was consumed by the first send, so sending the request again would upload an
+   * empty body that the server could store as the object. The 401 is returned instead, and the next
+   * request gets a new token.
+   */
+  @Test
+  void oneShotBodyIsNotResentAfterUnauthorized() throws Exception {
+    gateway.enqueue(new MockResponse.Builder().code(401).build());
+    gateway.enqueue(new MockResponse.Builder().code(200).body("ok").build());
+    RequestBody oneShot = new RequestBody() {
+      private final java.io.InputStream source = new java.io.ByteArrayInputStream("a,b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+      @Override
+      public MediaType contentType() {
+        return MediaType.get("text/csv");
+      }
+
+      @Override
+      public long contentLength() {
+        return -1;
+      }
+
+      @Override
+      public boolean isOneShot() {
+        return true;
+      }
+
+      @Override
+      public void writeTo(okio.BufferedSink sink) throws IOException {
+        sink.write(source.readAllBytes());
+      }
+    };
+
+    try (Response response = http.newCall(new Request.Builder().url(gateway.url("/reports/exports/a.csv")).put(oneShot).build())
+        .execute()) {
+      assertThat(response.code()).isEqualTo(401);
+    }
+    try (Response response = http.newCall(new Request.Builder().url(gateway.url("/reports/exports/a.csv")).build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+
+    RecordedRequest first = gateway.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(first.getBody().utf8()).isEqualTo("a,b");
+    assertThat(first.getHeaders().get("Authorization")).isEqualTo("Bearer token-1");
+    RecordedRequest next = gateway.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(next.getMethod()).isEqualTo("GET");
+    assertThat(next.getHeaders().get("Authorization")).isEqualTo("Bearer token-2");
+    assertThat(gateway.getRequestCount()).isEqualTo(2);
+  }
+
   @Test
   void secondUnauthorizedIsReturned() throws Exception {
     gateway.enqueue(new MockResponse.Builder().code(401).build());

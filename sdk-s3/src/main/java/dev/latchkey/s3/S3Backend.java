@@ -1,5 +1,6 @@
 package dev.latchkey.s3;
 
+import dev.latchkey.audit.Redactor;
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialProvider;
 import dev.latchkey.s3.internal.HttpDates;
@@ -193,7 +194,9 @@ public final class S3Backend implements StorageBackend {
 
   @Override
   public ListPage list(ListRequest request, ExchangeListener listener) {
-    StringBuilder query = new StringBuilder("list-type=2&max-keys=").append(request.maxResults());
+    // encoding-type=url lets the service list keys with characters that XML 1.0 cannot carry, such
+    // as U+0001; without it such a key breaks the whole page.
+    StringBuilder query = new StringBuilder("list-type=2&encoding-type=url&max-keys=").append(request.maxResults());
     appendParam(query, "prefix", request.prefix().isEmpty() ? null : request.prefix());
     appendParam(query, "delimiter", request.delimiter());
     appendParam(query, "continuation-token", request.continuationToken());
@@ -454,16 +457,21 @@ public final class S3Backend implements StorageBackend {
      * S3-compatible store; default {@code https://s3.REGION.amazonaws.com}. Plain {@code http} is
      * accepted only for loopback addresses.
      *
-     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and no path
+     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and no path,
+     *     or if it contains user information, which {@link S3Backend#toString()} and presigned URLs would show
      */
     public Builder endpoint(URI endpoint) {
       Objects.requireNonNull(endpoint, "endpoint");
+      if (endpoint.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("Invalid S3 endpoint '" + Redactor.url(endpoint)
+            + "': remove the user information from the URI and pass secrets with credentials(...)");
+      }
       boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
       boolean http = "http".equalsIgnoreCase(endpoint.getScheme());
       String path = endpoint.getRawPath();
       if ((!https && !http) || endpoint.getHost() == null || (path != null && !path.isEmpty() && !path.equals("/"))
           || endpoint.getRawQuery() != null) {
-        throw new IllegalArgumentException("Invalid S3 endpoint '" + endpoint
+        throw new IllegalArgumentException("Invalid S3 endpoint '" + Redactor.url(endpoint)
             + "': use an https URI with a host and no path, such as https://s3.eu-west-1.amazonaws.com");
       }
       if (http && !isLoopback(endpoint.getHost())) {
@@ -527,7 +535,11 @@ public final class S3Backend implements StorageBackend {
       return this;
     }
 
-    /** Sets the body size in bytes from which a multipart upload is used; default 64 MiB, at least 5 MiB. */
+    /**
+     * Sets the body size in bytes from which a multipart upload is used; default 64 MiB, at least 5
+     * MiB. It must be above {@link #chunkedUploadThreshold}, 8 MiB by default, so a lower value needs a
+     * lower chunked upload threshold as well.
+     */
     public Builder multipartThreshold(long bytes) {
       this.multipartThreshold = requireRange("multipartThreshold", bytes, S3Uploads.MIN_PART_SIZE, Long.MAX_VALUE);
       return this;

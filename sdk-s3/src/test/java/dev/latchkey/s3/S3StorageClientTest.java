@@ -3,6 +3,7 @@ package dev.latchkey.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.audit.EventOutcome;
 import dev.latchkey.audit.EventType;
 import dev.latchkey.audit.InMemoryAuditSink;
 import dev.latchkey.audit.StorageRequestEvent;
@@ -17,6 +18,7 @@ import dev.latchkey.policy.Action;
 import dev.latchkey.policy.Binding;
 import dev.latchkey.policy.Role;
 import dev.latchkey.policy.Rule;
+import dev.latchkey.storage.ListRequest;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectMetadata;
 import dev.latchkey.storage.ObjectRef;
@@ -27,6 +29,9 @@ import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.Canary;
 import dev.latchkey.testkit.S3ProxyServer;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,6 +127,32 @@ class S3StorageClientTest {
     assertThat(s3.objectExists("reports", key)).isFalse();
   }
 
+  /**
+   * Keys with characters that XML 1.0 cannot carry, such as U+0001, are listed with the keys around
+   * them, on every page. Without {@code encoding-type=url} the service cannot write them into the
+   * listing, and the whole page fails.
+   */
+  @Test
+  void listPagesKeysWithControlCharacters() {
+    List<String> keys = List.of("exports/xml/a", "exports/xml/b\u0001c", "exports/xml/d\u001f/e", "exports/xml/f g+h",
+        "exports/xml/i%2Bj");
+    keys.forEach(key -> storage.put(ObjectRef.of("reports", key), key.getBytes(StandardCharsets.UTF_8), "text/plain"));
+
+    List<String> flat = storage.list("reports", "exports/xml/").map(object -> object.key()).toList();
+    List<String> paged = new java.util.ArrayList<>();
+    List<String> prefixes = new java.util.ArrayList<>();
+    storage.listPages(new ListRequest("reports", "exports/xml/", "/", null, 1)).forEach(page -> {
+      page.objects().forEach(object -> paged.add(object.key()));
+      prefixes.addAll(page.commonPrefixes());
+    });
+    keys.forEach(key -> storage.delete(ObjectRef.of("reports", key)));
+
+    assertThat(flat).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(paged).containsExactlyInAnyOrder("exports/xml/a", "exports/xml/b\u0001c", "exports/xml/f g+h",
+        "exports/xml/i%2Bj");
+    assertThat(prefixes).containsExactly("exports/xml/d\u001f/");
+  }
+
   @Test
   void contentTypeWithLineBreakIsRejected() {
     ObjectRef ref = ObjectRef.of("reports", "exports/injected.txt");
@@ -157,6 +188,88 @@ class S3StorageClientTest {
     assertThat(storage.getBytes(ref)).isEqualTo(content);
   }
 
+  /**
+   * A stream that fails after the first part of a multipart upload leaves only successful exchanges
+   * (initiate, part, abort), so the failure itself needs an event of its own.
+   */
+  @Test
+  void multipartStreamFailureIsAudited() {
+    int partSize = 5 * 1024 * 1024;
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    S3Backend backend = S3Backend.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(keys)
+        .chunkedUploadThreshold(1024 * 1024).multipartThreshold(partSize).partSize(partSize).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/broken-stream.bin");
+    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[partSize + 10]), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("disk read failed at the second part");
+      }
+    });
+
+    try (StorageClient client = StorageClient.builder().identity(WorkloadIdentity.of("report-exporter")).policy(POLICY)
+        .backend(backend).auditSink(audit).build()) {
+      assertThatThrownBy(() -> client.put(ref, ObjectBody.ofStream(failing, ObjectBody.UNKNOWN_LENGTH), "application/octet-stream"))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("disk read failed at the second part");
+    }
+
+    List<StorageRequestEvent> events = audit.events(EventType.STORAGE_REQUEST).stream()
+        .map(StorageRequestEvent.class::cast).toList();
+    assertThat(events).extracting(StorageRequestEvent::method).containsExactly("POST", "PUT", "DELETE", "NONE");
+    assertThat(events.get(3).outcome()).isEqualTo(EventOutcome.FAILURE);
+    assertThat(events.get(3).errorMessage()).contains("disk read failed at the second part");
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  /**
+   * A stream that fails while a chunk-signed PUT is being written is the caller's failure, not the
+   * network's: the error says so, is not retryable, because the stream is spent, and nothing is stored.
+   */
+  @Test
+  void chunkedStreamFailureIsNotRetryable() {
+    S3Backend backend = S3Backend.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(keys)
+        .chunkedUploadThreshold(1024).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/broken-chunked.bin");
+    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[100_000]), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("disk read failed in the middle");
+      }
+    });
+
+    try (StorageClient client = StorageClient.builder().identity(WorkloadIdentity.of("report-exporter")).policy(POLICY)
+        .backend(backend).build()) {
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> client.put(ref, ObjectBody.ofStream(failing, 200_000), "application/octet-stream"));
+
+      assertThat(thrown).isInstanceOf(StorageException.class)
+          .hasMessageContaining("upload body of s3://reports/exports/broken-chunked.bin")
+          .hasMessageContaining("disk read failed in the middle")
+          .hasMessageContaining("nothing was stored");
+      assertThat(((StorageException) thrown).isRetryable()).isFalse();
+    }
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
+  /** A chunk-signed PUT whose stream ends before its declared length fails the same way. */
+  @Test
+  void chunkedStreamShorterThanDeclaredIsNotRetryable() {
+    S3Backend backend = S3Backend.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(keys)
+        .chunkedUploadThreshold(1024).build();
+    ObjectRef ref = ObjectRef.of("reports", "exports/short-chunked.bin");
+
+    try (StorageClient client = StorageClient.builder().identity(WorkloadIdentity.of("report-exporter")).policy(POLICY)
+        .backend(backend).build()) {
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> client.put(ref,
+          ObjectBody.ofStream(new ByteArrayInputStream(new byte[100_000]), 200_000), "application/octet-stream"));
+
+      assertThat(thrown).isInstanceOf(StorageException.class)
+          .hasMessageContaining("ended after 100000 of 200000 declared bytes");
+      assertThat(((StorageException) thrown).isRetryable()).isFalse();
+    }
+    assertThat(s3.objectExists("reports", ref.key())).isFalse();
+  }
+
   @Test
   void downloadToFile(@TempDir Path directory) throws Exception {
     ObjectRef ref = ObjectRef.of("reports", "exports/file.txt");
@@ -165,6 +278,18 @@ class S3StorageClientTest {
     storage.getToFile(ref, directory.resolve("file.txt"));
 
     assertThat(Files.readString(directory.resolve("file.txt"))).isEqualTo("to a file");
+  }
+
+  @Test
+  void downloadToMissingDirectoryNamesIt(@TempDir Path directory) {
+    ObjectRef ref = ObjectRef.of("reports", "exports/file.txt");
+    storage.put(ref, "to a file".getBytes(StandardCharsets.UTF_8), "text/plain");
+    Path target = directory.resolve("no-such-folder").resolve("file.txt");
+
+    assertThatThrownBy(() -> storage.getToFile(ref, target))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining(directory.resolve("no-such-folder").toString())
+        .hasMessageContaining("does not exist; create it first");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.latchkey.azure.internal;
 
+import dev.latchkey.audit.Redactor;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -21,11 +22,14 @@ public record BlobEndpoint(String base, String accountName, boolean pathStyle) {
   /**
    * Parses an endpoint.
    *
-   * @throws IllegalArgumentException if it is not an absolute http or https URI with a host, has a
-   *     query or fragment, has more than one path segment, or names no account
+   * @throws IllegalArgumentException if it is not an absolute http or https URI with a host, has
+   *     user information, a query or fragment, has more than one path segment, or names no account
    */
   public static BlobEndpoint parse(URI endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
+    if (endpoint.getRawUserInfo() != null) {
+      throw invalid(endpoint, "remove the user information from the URI and pass secrets as credentials");
+    }
     String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("https") || scheme.equals("http")) || endpoint.getHost() == null
         || endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
@@ -71,6 +75,6 @@ public record BlobEndpoint(String base, String accountName, boolean pathStyle) {
   }
 
   private static IllegalArgumentException invalid(URI endpoint, String fix) {
-    return new IllegalArgumentException("Invalid Blob endpoint '" + endpoint + "': " + fix);
+    return new IllegalArgumentException("Invalid Blob endpoint '" + Redactor.url(endpoint) + "': " + fix);
   }
 }

@@ -43,6 +43,23 @@ class BlobBackendBuilderTest {
     assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
   }
 
+  /**
+   * A password in the endpoint would be printed by the backend's toString and sent to third parties
+   * in every presigned URL, so the builder rejects user information and does not echo it.
+   */
+  @Test
+  void endpointWithUserInformationIsRejected() {
+    String password = "hunter2-endpoint-password";
+
+    assertThatThrownBy(() -> BlobBackend.builder().endpoint(URI.create("https://user:" + password + "@acct.blob.core.windows.net")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("user information")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password));
+    assertThatThrownBy(() -> BlobBackend.builder().endpoint(URI.create("http://" + password + "@127.0.0.1:10000/acct")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password));
+  }
+
   @Test
   void builderRejectsBadOptions() {
     assertThatThrownBy(() -> BlobBackend.builder().endpoint(URI.create("ftp://acct.blob.core.windows.net")))

@@ -3,6 +3,7 @@ package dev.latchkey.azure.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.audit.EventOutcome;
 import dev.latchkey.audit.EventType;
 import dev.latchkey.audit.InMemoryAuditSink;
 import dev.latchkey.audit.StorageRequestEvent;
@@ -21,11 +22,17 @@ import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectRef;
 import dev.latchkey.storage.PutRequest;
 import dev.latchkey.storage.StorageClient;
+import dev.latchkey.storage.StorageException;
 import dev.latchkey.testkit.AzuriteServer;
 import dev.latchkey.testkit.Canary;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +119,42 @@ class BlobStorageClientTest {
     }
     assertThat(audit.events(EventType.STORAGE_REQUEST)).hasSize(3);
     assertThat(audit.jsonLines()).noneMatch(line -> line.contains(Canary.MARKER));
+  }
+
+  /**
+   * A stream that fails after some blocks leaves only successful Put Block exchanges, so the failure
+   * itself needs an event of its own.
+   */
+  @Test
+  void blockStreamFailureIsAudited() {
+    InMemoryAuditSink audit = new InMemoryAuditSink();
+    ObjectRef ref = ObjectRef.of(CONTAINER, "broken-stream.bin");
+    InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[2048]), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("disk read failed at the third block");
+      }
+    });
+
+    try (StorageClient storage = StorageClient.builder()
+        .identity(WorkloadIdentity.of("app"))
+        .policy(readWrite())
+        .backend(BlobBackend.builder().endpoint(azurite.blobEndpoint()).allowPlainHttpOnLoopback()
+            .sharedKey(AzuriteFixture.key(azurite)).httpClient(client).blockSize(1024).singlePutThreshold(1024).build())
+        .auditSink(audit)
+        .build()) {
+      assertThatThrownBy(() -> storage.put(ref, ObjectBody.ofStream(failing, ObjectBody.UNKNOWN_LENGTH), null))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("disk read failed at the third block");
+
+      List<StorageRequestEvent> events = audit.events(EventType.STORAGE_REQUEST).stream()
+          .map(StorageRequestEvent.class::cast).toList();
+      assertThat(events).extracting(StorageRequestEvent::method).containsExactly("PUT", "PUT", "NONE");
+      assertThat(events.get(2).outcome()).isEqualTo(EventOutcome.FAILURE);
+      assertThat(events.get(2).errorMessage()).contains("disk read failed at the third block");
+      assertThatThrownBy(() -> storage.head(ref)).isInstanceOf(StorageException.class)
+          .matches(e -> ((StorageException) e).isNotFound(), "is not found");
+    }
   }
 
   @Test

@@ -153,6 +153,48 @@ class UserDelegationAzuriteTest {
     }
   }
 
+  /**
+   * PresignRequest allows 7 days, and Blob Storage grants a user delegation key for at most 7 days, so
+   * the key request must stay within 7 days even with its margins around the SAS.
+   */
+  @Test
+  void bearerBackendPresignsForSevenDays() throws IOException {
+    Instant now = Instant.now();
+    AccessToken longToken = AccessToken.bearer(SecretValue.of(AzuriteFixture.storageJwt(now, 30 * 86400)),
+        now.plus(Duration.ofDays(30)));
+    BlobBackend backend = BlobBackend.builder().endpoint(azurite.blobEndpoint()).accessToken(() -> longToken)
+        .httpClient(client).build();
+
+    URI url = backend.presign(new PresignRequest(BLOB, PresignRequest.Method.GET, PresignRequest.MAX_EXPIRY));
+
+    try (Response response = client.newCall(new Request.Builder().url(url.toString()).build()).execute()) {
+      assertThat(response.body().bytes()).isEqualTo(CONTENT);
+    }
+  }
+
+  /**
+   * A key capped at the token's expiry cannot cover a longer presign request, but it is the longest
+   * key the token can get, so the next presign reuses it instead of asking for another.
+   */
+  @Test
+  void presignBeyondTokenExpiryReusesDelegationKey() {
+    List<String> keyRequests = new CopyOnWriteArrayList<>();
+    OkHttpClient recording = client.newBuilder().addInterceptor(chain -> {
+      if (chain.request().url().toString().contains("comp=userdelegationkey")) {
+        keyRequests.add(chain.request().url().toString());
+      }
+      return chain.proceed(chain.request());
+    }).build();
+    BlobBackend backend = BlobBackend.builder().endpoint(azurite.blobEndpoint()).accessToken(() -> token)
+        .httpClient(recording).build();
+    PresignRequest twoHours = new PresignRequest(BLOB, PresignRequest.Method.GET, Duration.ofHours(2));
+
+    backend.presign(twoHours);
+    backend.presign(twoHours);
+
+    assertThat(keyRequests).hasSize(1);
+  }
+
   @Test
   void bearerBackendRejectsPlainHttp() {
     assertThatThrownBy(() -> BlobBackend.builder().endpoint(URI.create("http://127.0.0.1:1/devstoreaccount1"))

@@ -34,6 +34,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -95,10 +96,19 @@ public final class DefaultStorageClient implements StorageClient {
     return identity;
   }
 
+  /**
+   * Downloads an object into memory. The body is read inside the retried call, so a body that is cut
+   * off or incomplete is downloaded again, as a failed response would be.
+   */
   @Override
   public byte[] getBytes(ObjectRef ref) {
     ensureOpen();
-    try (ObjectContent content = get(ref); InputStream stream = content.stream()) {
+    Operation operation = Operation.object(Action.READ, resourceOf(ref), true);
+    return execute(operation, request(operation), listener -> readBytes(ref, backend.get(ref, null, listener)));
+  }
+
+  private static byte[] readBytes(ObjectRef ref, ObjectContent content) {
+    try (content; InputStream stream = content.stream()) {
       long expected = content.metadata().size();
       if (expected >= 0 && expected <= MAX_ARRAY_LENGTH) {
         return readAnnouncedLength(ref, stream, (int) expected);
@@ -107,8 +117,7 @@ public final class DefaultStorageClient implements StorageClient {
       checkComplete(ref, bytes.length, expected);
       return bytes;
     } catch (IOException e) {
-      throw new StorageException("Download of " + describe(ref) + " failed while reading: " + e.getMessage()
-          + "; try again", 0, null, null, e, true);
+      throw readFailure(ref, e);
     }
   }
 
@@ -124,22 +133,63 @@ public final class DefaultStorageClient implements StorageClient {
     return execute(operation, request(operation), listener -> backend.get(ref, range, listener));
   }
 
+  /**
+   * Downloads an object to a file. Each attempt of the retried call writes the temporary file from
+   * its start, so a body that is cut off is downloaded again. A failure to write the file is not
+   * retried.
+   */
   @Override
   public ObjectMetadata getToFile(ObjectRef ref, Path target) {
     ensureOpen();
     Objects.requireNonNull(target, "target");
     Path directory = target.toAbsolutePath().getParent();
     Path temporary = createTemporaryFile(directory, target);
-    try (ObjectContent content = get(ref); InputStream stream = content.stream()) {
-      long copied = Files.copy(stream, temporary, StandardCopyOption.REPLACE_EXISTING);
-      checkComplete(ref, copied, content.metadata().size());
+    try {
+      Operation operation = Operation.object(Action.READ, resourceOf(ref), true);
+      ObjectMetadata metadata = execute(operation, request(operation),
+          listener -> download(ref, backend.get(ref, null, listener), temporary, target));
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return content.metadata();
+      return metadata;
     } catch (IOException e) {
       throw new UncheckedIOException("Download of " + describe(ref) + " to " + target + " failed", e);
     } finally {
       deleteQuietly(temporary);
     }
+  }
+
+  /**
+   * Copies one response body into {@code temporary}, replacing what an earlier attempt wrote.
+   *
+   * @throws StorageException if reading the body fails or it ends early, which the caller retries
+   * @throws UncheckedIOException if writing the file fails
+   */
+  private static ObjectMetadata download(ObjectRef ref, ObjectContent content, Path temporary, Path target) {
+    try (content; InputStream in = content.stream(); OutputStream out = Files.newOutputStream(temporary)) {
+      byte[] buffer = new byte[64 * 1024];
+      long copied = 0;
+      for (int read = readChunk(ref, in, buffer); read >= 0; read = readChunk(ref, in, buffer)) {
+        out.write(buffer, 0, read);
+        copied += read;
+      }
+      checkComplete(ref, copied, content.metadata().size());
+      return content.metadata();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Download of " + describe(ref) + " to " + target + " failed", e);
+    }
+  }
+
+  /** Reads from a response body. A failure is a retryable {@link StorageException}, not a file error. */
+  private static int readChunk(ObjectRef ref, InputStream in, byte[] buffer) {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      throw readFailure(ref, e);
+    }
+  }
+
+  private static StorageException readFailure(ObjectRef ref, IOException cause) {
+    return new StorageException("Download of " + describe(ref) + " failed while reading: " + cause.getMessage()
+        + "; try again", 0, null, null, cause, true);
   }
 
   @Override
@@ -253,7 +303,7 @@ public final class DefaultStorageClient implements StorageClient {
 
   private static void recordFailure(ExchangeAuditor auditor, RuntimeException failure) {
     if (auditor != null) {
-      auditor.recordFailureWithoutExchange(failure);
+      auditor.recordUnreportedFailure(failure);
     }
   }
 
@@ -371,6 +421,9 @@ public final class DefaultStorageClient implements StorageClient {
   private static Path createTemporaryFile(Path directory, Path target) {
     try {
       return Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("Cannot download to " + target + ": the directory " + directory
+          + " does not exist; create it first", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create a temporary file in " + directory + " for " + target, e);
     }

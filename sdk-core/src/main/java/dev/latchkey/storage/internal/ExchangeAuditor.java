@@ -9,8 +9,10 @@ import java.time.Duration;
 
 /**
  * Turns each HTTP exchange of one attempt of a client call into a {@code storage.request} audit
- * event, and writes one for an attempt that failed before any exchange (for example when no valid
- * credential could be had). Used by one thread at a time.
+ * event. It writes one more, with method {@code NONE}, for an attempt that failed without a failed
+ * exchange: before any exchange (for example when no valid credential could be had), or after
+ * successful ones (for example when the upload stream failed between two parts). Used by one thread
+ * at a time.
  */
 final class ExchangeAuditor implements ExchangeListener {
 
@@ -18,7 +20,7 @@ final class ExchangeAuditor implements ExchangeListener {
   private final DefaultStorageClient.Operation operation;
   private final String policyRule;
   private final long startNanos = System.nanoTime();
-  private int exchanges;
+  private int failedExchanges;
 
   /** Creates the auditor of one attempt; {@code policyRule} is the rule that allowed it, or {@code null}. */
   ExchangeAuditor(DefaultStorageClient client, DefaultStorageClient.Operation operation, String policyRule) {
@@ -29,8 +31,10 @@ final class ExchangeAuditor implements ExchangeListener {
 
   @Override
   public void onExchange(Exchange exchange) {
-    exchanges++;
     boolean success = exchange.statusCode() >= 200 && exchange.statusCode() < 400;
+    if (!success) {
+      failedExchanges++;
+    }
     client.write(event()
         .request(exchange.method(), exchange.url())
         .response(exchange.statusCode(), exchange.errorCode(), exchange.requestId())
@@ -41,9 +45,12 @@ final class ExchangeAuditor implements ExchangeListener {
         .build());
   }
 
-  /** Writes an event for a failure that happened before any HTTP exchange of this attempt. */
-  void recordFailureWithoutExchange(RuntimeException failure) {
-    if (exchanges > 0) {
+  /**
+   * Writes an event for a failure of this attempt that no failed exchange reported, so that the
+   * audit log shows every failed call even when each of its requests succeeded.
+   */
+  void recordUnreportedFailure(RuntimeException failure) {
+    if (failedExchanges > 0) {
       return;
     }
     int status = failure instanceof StorageException storage ? storage.statusCode() : 0;

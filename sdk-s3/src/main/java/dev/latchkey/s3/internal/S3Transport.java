@@ -130,6 +130,19 @@ public final class S3Transport {
     long length();
   }
 
+  /**
+   * A failure of an upload body's source, such as the caller's stream, while OkHttp wrote the
+   * request. It is not a network failure, so {@link #execute} reports it as not retryable, because
+   * the stream is spent. S3 stored nothing, because it never received the final chunk.
+   */
+  public static final class BodySourceException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public BodySourceException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The body of requests without one, shared because it has no state. */
   private static final Body NO_BODY = inMemory(null);
 
@@ -235,6 +248,11 @@ public final class S3Transport {
     attempt.sending = true;
     try {
       response = http.newCall(attempt.okRequest).execute();
+    } catch (BodySourceException e) {
+      String url = Redactor.url(attempt.signed.uri());
+      report(listener, attempt.signed, url, 0, null, null, attempt.credential, body.length(), 0, start);
+      log.warn("S3 request {} {} stopped: {}", attempt.signed.method(), url, e.getMessage());
+      return new Outcome(null, new StorageException(e.getMessage(), 0, null, null, e, false));
     } catch (IOException e) {
       String url = Redactor.url(attempt.signed.uri());
       report(listener, attempt.signed, url, 0, null, null, attempt.credential, body.length(), 0, start);

@@ -262,19 +262,30 @@ public final class S3Uploads {
       long remaining = body.contentLength();
       while (remaining > 0) {
         int expected = (int) Math.min(chunkSize, remaining);
-        int read = in.readNBytes(buffer, 0, expected);
+        int read = readSource(in, buffer, expected, body.contentLength() - remaining);
         if (read < expected) {
-          throw new IOException("Upload body of " + describe(ref) + " ended after " + (body.contentLength() - remaining + read)
-              + " of " + body.contentLength() + " declared bytes; the upload is not committed");
+          throw new S3Transport.BodySourceException("Upload body of " + describe(ref) + " ended after "
+              + (body.contentLength() - remaining + read) + " of " + body.contentLength()
+              + " declared bytes; nothing was stored", null);
         }
         signer.writeChunk(out, buffer, 0, read);
         remaining -= read;
       }
-      if (in.read() != -1) {
-        throw new IOException("Upload body of " + describe(ref) + " contains more than its declared " + body.contentLength()
-            + " bytes; the upload is not committed");
+      if (readSource(in, buffer, 1, body.contentLength()) > 0) {
+        throw new S3Transport.BodySourceException("Upload body of " + describe(ref) + " contains more than its declared "
+            + body.contentLength() + " bytes; nothing was stored", null);
       }
       signer.writeFinalChunk(out);
+    }
+
+    /** Reads up to {@code length} bytes of the caller's body, and marks a failure as the body's, not the network's. */
+    private int readSource(InputStream in, byte[] buffer, int length, long offset) throws S3Transport.BodySourceException {
+      try {
+        return in.readNBytes(buffer, 0, length);
+      } catch (IOException e) {
+        throw new S3Transport.BodySourceException("Failed to read the upload body of " + describe(ref) + " after "
+            + offset + " bytes; nothing was stored: " + e.getMessage(), e);
+      }
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.latchkey.storage.ListPage.ObjectSummary;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -70,7 +72,10 @@ public final class S3Xml {
   }
 
   /**
-   * Parses a {@code ListBucketResult} of ListObjectsV2.
+   * Parses a {@code ListBucketResult} of ListObjectsV2. A response to a request with {@code
+   * encoding-type=url} contains {@code <EncodingType>url</EncodingType>}, and then its keys and common
+   * prefixes are URL-decoded with the HTML form rules ({@code +} is a space), the rules S3 encodes
+   * them with. S3 never encodes the continuation token.
    *
    * @throws IOException if the document is not the expected XML
    */
@@ -79,6 +84,7 @@ public final class S3Xml {
     List<String> prefixes = new ArrayList<>();
     String nextToken = null;
     boolean truncated = false;
+    boolean urlEncoded = false;
     try {
       XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(body));
       while (reader.hasNext()) {
@@ -90,13 +96,28 @@ public final class S3Xml {
           case "CommonPrefixes" -> prefixes.add(readChild(reader, "CommonPrefixes", "Prefix"));
           case "NextContinuationToken" -> nextToken = reader.getElementText();
           case "IsTruncated" -> truncated = Boolean.parseBoolean(reader.getElementText().trim());
+          case "EncodingType" -> urlEncoded = "url".equals(reader.getElementText().trim());
           default -> { }
         }
+      }
+      if (urlEncoded) {
+        objects.replaceAll(object -> new ObjectSummary(urlDecode(object.key()), object.size(), object.eTag(),
+            object.lastModified()));
+        prefixes.replaceAll(S3Xml::urlDecode);
       }
     } catch (XMLStreamException | RuntimeException e) {
       throw new IOException("Invalid ListObjectsV2 response: " + e.getMessage(), e);
     }
     return new ListResult(new ListPage(objects, prefixes, truncated ? nextToken : null), truncated);
+  }
+
+  /**
+   * Decodes a key of a listing with {@code encoding-type=url}.
+   *
+   * @throws IllegalArgumentException if it has an incomplete or invalid percent escape
+   */
+  private static String urlDecode(String encoded) {
+    return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
   }
 
   private static ObjectSummary readContents(XMLStreamReader reader) throws XMLStreamException {
