@@ -79,8 +79,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #delete} removes the blob with its snapshots and succeeds if it does not exist;
  *   <li>{@link #head} returns properties and user metadata;
  *   <li>{@link #list} returns one page of List Blobs with prefix, delimiter and marker;
- *   <li>{@link #presign} returns a URL with a service SAS (account key), a user delegation SAS
- *       (access token) or the configured SAS token.
+ *   <li>{@link #presign} returns a URL with a service SAS (account key) or a user delegation SAS
+ *       (access token). With a SAS token credential it is rejected, unless {@link
+ *       Builder#presignWithSasToken()} allows URLs that carry the configured token as it is.
  * </ul>
  *
  * <p>Blob names are percent-encoded byte for byte as UTF-8, so names with spaces, {@code + %} and
@@ -119,6 +120,7 @@ public final class BlobBackend implements StorageBackend {
   private final int blockSize;
   private final long singlePutThreshold;
   private final SasProtocol presignProtocol;
+  private final boolean presignWithSasToken;
   private volatile UserDelegationKey lastDelegationKey;
 
   private BlobBackend(Builder builder, CredentialProvider<Credential> credentials, CredentialCache<?> ownedCache) {
@@ -131,6 +133,7 @@ public final class BlobBackend implements StorageBackend {
     this.blockSize = builder.blockSize;
     this.singlePutThreshold = builder.singlePutThreshold;
     this.presignProtocol = endpoint.isPlainHttp() ? SasProtocol.HTTPS_AND_HTTP : SasProtocol.HTTPS_ONLY;
+    this.presignWithSasToken = builder.presignWithSasToken;
     this.delegationKeys = endpoint.isPlainHttp() ? null : UserDelegationKeyClient.builder()
         .endpoint(URI.create(endpoint.base())).httpClient(builder.httpClient)
         .serviceVersion(builder.serviceVersion).clock(serverClock).build();
@@ -281,10 +284,13 @@ public final class BlobBackend implements StorageBackend {
    *
    * <p>Note: with an access token, the first call and each call after the user delegation key runs
    * out make one Get User Delegation Key request. The key, and so the URL, ends no later than the
-   * token and at most 7 days after it starts, 5 minutes before the call. With a SAS token, the URL
-   * carries that token as it is, with its own permissions and expiry.
+   * token and at most 7 days after it starts, 5 minutes before the call. A SAS token cannot sign a
+   * narrower SAS, so with a SAS token credential the URL would carry that token as it is, with its
+   * own permissions, resource and expiry. That is rejected unless {@link
+   * Builder#presignWithSasToken()} was called.
    *
-   * @throws IllegalStateException if the credential has expired
+   * @throws IllegalStateException if the credential has expired, or is a SAS token and {@link
+   *     Builder#presignWithSasToken()} was not called
    */
   @Override
   public URI presign(PresignRequest request) {
@@ -293,6 +299,7 @@ public final class BlobBackend implements StorageBackend {
     Credential credential = credentials.fetch();
     String token;
     if (credential instanceof SasToken sas) {
+      requirePresignWithSasToken(request);
       token = sas.token().reveal();
     } else {
       BlobSas sas = presignSas(request);
@@ -300,6 +307,16 @@ public final class BlobBackend implements StorageBackend {
           : sas.sign(endpoint.accountName(), delegationKey((AccessToken) credential, request.expiry())).token().reveal();
     }
     return URI.create(blobUrl(request.ref(), null) + "?" + token);
+  }
+
+  private void requirePresignWithSasToken(PresignRequest request) {
+    if (!presignWithSasToken) {
+      throw new IllegalStateException("Cannot presign " + request.method() + " of '" + request.ref().key()
+          + "' in container '" + request.ref().container() + "' for " + request.expiry()
+          + " with a SAS token credential: the URL would carry the configured token with all its permissions"
+          + " and its own expiry. Use an account key or an access token to presign narrower URLs, or call"
+          + " BlobBackend.builder().presignWithSasToken() to hand out the token as it is");
+    }
   }
 
   /** Closes the credential cache this backend created around a plain provider; the HTTP client stays open. */
@@ -598,6 +615,7 @@ public final class BlobBackend implements StorageBackend {
     private long singlePutThreshold = DEFAULT_SINGLE_PUT_THRESHOLD;
     private String serviceVersion = SharedKeySigner.DEFAULT_SERVICE_VERSION;
     private boolean plainHttpOnLoopback;
+    private boolean presignWithSasToken;
 
     private Builder() {}
 
@@ -708,6 +726,17 @@ public final class BlobBackend implements StorageBackend {
      */
     public Builder allowPlainHttpOnLoopback() {
       this.plainHttpOnLoopback = true;
+      return this;
+    }
+
+    /**
+     * Lets {@link BlobBackend#presign} return URLs that carry the configured SAS token as it is, with
+     * its own permissions, resource and expiry, which may grant more than the request names: such as
+     * write and delete on the whole container for a presigned GET. Off by default, when presigning
+     * with a SAS token credential fails.
+     */
+    public Builder presignWithSasToken() {
+      this.presignWithSasToken = true;
       return this;
     }
 

@@ -123,7 +123,8 @@ public interface StorageClient extends AutoCloseable {
    * {@code WRITE}.
    *
    * <p>Note: a backend whose credential is a token it cannot narrow may return a URL that grants
-   * more. {@code BlobBackend} with a SAS token credential returns that token as it is, with its own
+   * more, or reject the call. {@code BlobBackend} with a SAS token credential rejects it unless its
+   * builder's {@code presignWithSasToken()} allows URLs that carry that token as it is, with its own
    * permissions, resource and expiry, such as read, write and delete on the whole container.
    */
   URI presign(PresignRequest request);

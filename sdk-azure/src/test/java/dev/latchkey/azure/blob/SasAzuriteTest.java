@@ -162,6 +162,36 @@ class SasAzuriteTest {
   }
 
   @Test
+  void presignWithSasTokenIsRejected() {
+    SasToken token = BlobSas.builder().container(CONTAINER).permissions("rwdl").protocol(SasProtocol.HTTPS_AND_HTTP)
+        .lifetime(Duration.ofMinutes(30)).build().sign(AzuriteFixture.key(azurite));
+    BlobBackend sasBackend = sasBackend(() -> token);
+
+    assertThatThrownBy(() -> sasBackend.presign(new PresignRequest(BLOB, PresignRequest.Method.GET,
+        Duration.ofMinutes(5))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("presignWithSasToken()")
+        .hasMessageContaining(BLOB.key())
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(signatureOf(token)));
+  }
+
+  @Test
+  void presignWithSasTokenAllowedCarriesToken() throws IOException {
+    SasToken token = BlobSas.builder().container(CONTAINER).permissions("r").protocol(SasProtocol.HTTPS_AND_HTTP)
+        .lifetime(Duration.ofMinutes(5)).build().sign(AzuriteFixture.key(azurite));
+    BlobBackend sasBackend = BlobBackend.builder().endpoint(azurite.blobEndpoint()).allowPlainHttpOnLoopback()
+        .sasToken(() -> token).presignWithSasToken().httpClient(client).build();
+
+    URI url = sasBackend.presign(new PresignRequest(BLOB, PresignRequest.Method.GET, Duration.ofMinutes(5)));
+
+    assertThat(url.getRawQuery()).isEqualTo(token.token().reveal());
+    try (Response response = send("GET", url.toString(), null)) {
+      assertThat(response.code()).isEqualTo(200);
+      assertThat(response.body().bytes()).isEqualTo(CONTENT);
+    }
+  }
+
+  @Test
   void expiredAccountSasIsRefused() {
     InstantSource past = InstantSource.fixed(Instant.now().minus(Duration.ofHours(2)));
     SasToken token = AccountSas.builder().services(EnumSet.of(AccountSasService.BLOB))
