@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialCache;
-import dev.latchkey.credentials.SecretValue;
-import dev.latchkey.credentials.providers.StaticCredentialProvider;
-import dev.latchkey.s3.credentials.AssumeRoleCredentialsProvider;
 import dev.latchkey.storage.Exchange;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectContent;
@@ -30,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.OkHttpClient;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +48,7 @@ class S3RequestReuseTest {
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicBoolean delayNextConnection = new AtomicBoolean();
   private volatile Runnable beforeNextSend;
+  private IssuedKeysSandbox sandbox;
   private TestSts sts;
   private S3ProxyServer s3;
   private CredentialCache<AwsCredentials> keys;
@@ -59,21 +56,10 @@ class S3RequestReuseTest {
 
   @BeforeEach
   void start() {
-    sts = TestSts.builder().clock(clock).defaultLifetime(KEY_LIFETIME).rootKey("AKIDREUSE", "root-secret").start();
-    BlobStore store = S3ProxyServer.newTransientBlobStore();
-    s3 = S3ProxyServer.builder().blobStore(store).blobStoreLocator(sts.blobStoreLocator(store))
-        .ignoreUnknownHeaders(true).start();
-    s3.createBucket(BUCKET);
-    keys = CredentialCache.builder(AssumeRoleCredentialsProvider.builder()
-            .baseCredentials(StaticCredentialProvider.of(AwsCredentials.of("AKIDREUSE", SecretValue.of("root-secret"))))
-            .roleArn("arn:aws:iam::123456789012:role/report-reader")
-            .roleSessionName("request-reuse")
-            .endpoint(sts.endpoint())
-            .clock(clock)
-            .build())
-        .clock(clock)
-        .fetchExecutor(Runnable::run)
-        .build();
+    sandbox = new IssuedKeysSandbox(clock, KEY_LIFETIME, "AKIDREUSE", "request-reuse", BUCKET);
+    sts = sandbox.sts;
+    s3 = sandbox.s3;
+    keys = sandbox.keys;
     backend = S3Backend.builder()
         .endpoint(s3.endpoint())
         .region("us-east-1")
@@ -102,9 +88,7 @@ class S3RequestReuseTest {
   @AfterEach
   void stop() {
     backend.close();
-    keys.close();
-    s3.close();
-    sts.close();
+    sandbox.close();
   }
 
   @Test

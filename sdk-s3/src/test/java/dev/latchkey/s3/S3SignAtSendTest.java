@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialCache;
-import dev.latchkey.credentials.SecretValue;
-import dev.latchkey.credentials.providers.StaticCredentialProvider;
-import dev.latchkey.s3.credentials.AssumeRoleCredentialsProvider;
 import dev.latchkey.storage.Exchange;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectContent;
@@ -28,7 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +46,7 @@ class S3SignAtSendTest {
   private final FakeClock clock = FakeClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30));
   private final AtomicBoolean delayNextConnection = new AtomicBoolean();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private IssuedKeysSandbox sandbox;
   private TestSts sts;
   private S3ProxyServer s3;
   private CredentialCache<AwsCredentials> keys;
@@ -57,21 +54,10 @@ class S3SignAtSendTest {
 
   @BeforeEach
   void start() {
-    sts = TestSts.builder().clock(clock).defaultLifetime(KEY_LIFETIME).rootKey("AKIDSIGNATSEND", "root-secret").start();
-    BlobStore store = S3ProxyServer.newTransientBlobStore();
-    s3 = S3ProxyServer.builder().blobStore(store).blobStoreLocator(sts.blobStoreLocator(store))
-        .ignoreUnknownHeaders(true).start();
-    s3.createBucket(BUCKET);
-    keys = CredentialCache.builder(AssumeRoleCredentialsProvider.builder()
-            .baseCredentials(StaticCredentialProvider.of(AwsCredentials.of("AKIDSIGNATSEND", SecretValue.of("root-secret"))))
-            .roleArn("arn:aws:iam::123456789012:role/report-writer")
-            .roleSessionName("sign-at-send")
-            .endpoint(sts.endpoint())
-            .clock(clock)
-            .build())
-        .clock(clock)
-        .fetchExecutor(Runnable::run)
-        .build();
+    sandbox = new IssuedKeysSandbox(clock, KEY_LIFETIME, "AKIDSIGNATSEND", "sign-at-send", BUCKET);
+    sts = sandbox.sts;
+    s3 = sandbox.s3;
+    keys = sandbox.keys;
     backend = S3Backend.builder()
         .endpoint(s3.endpoint())
         .region("us-east-1")
@@ -93,9 +79,7 @@ class S3SignAtSendTest {
   @AfterEach
   void stop() {
     backend.close();
-    keys.close();
-    s3.close();
-    sts.close();
+    sandbox.close();
   }
 
   @Test
