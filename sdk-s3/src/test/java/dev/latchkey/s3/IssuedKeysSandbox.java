@@ -12,10 +12,9 @@ import java.time.Duration;
 import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
- * A test STS and an S3Proxy that accepts only keys the STS issued and that have not expired, both
- * on the fake clock, with one bucket, and a cache of assumed-role keys that refreshes on the
- * caller's thread. Tests that move the clock past a key's lifetime use it to check which keys a
- * request was sent with.
+ * A test STS and an S3Proxy that accepts only unexpired keys issued by that STS, both on the fake
+ * clock. It also creates one bucket and a cache of assumed-role keys that refreshes on the caller's
+ * thread. Tests that move the clock past a key's lifetime use it to check which keys were sent.
  */
 final class IssuedKeysSandbox implements AutoCloseable {
 
