@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.credentials.AwsCredentials;
 import dev.latchkey.credentials.CredentialCache;
+import dev.latchkey.credentials.CredentialProvider;
+import dev.latchkey.credentials.providers.StaticCredentialProvider;
 import dev.latchkey.storage.Exchange;
 import dev.latchkey.storage.ObjectBody;
 import dev.latchkey.storage.ObjectContent;
@@ -13,6 +15,7 @@ import dev.latchkey.testkit.S3ProxyServer;
 import dev.latchkey.testkit.TestSts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,6 +218,38 @@ class S3RequestReuseTest {
 
     assertThat(sts.expiredKeyUses()).as("requests S3Proxy received with expired keys").isEmpty();
     assertThat(authorizations).as("requests sent").hasSize(threads * readsPerThread + objects);
+  }
+
+  @Test
+  void discardedBackendIsNotKeptByThread() {
+    ObjectRef ref = upload("daily/discarded.csv", "region,total\nfar,1\n");
+    WeakReference<CredentialProvider<AwsCredentials>> provider = readWithDiscardedBackend(ref);
+
+    // A thread that lives on, such as this one or a pool thread, must not keep the backend's
+    // transport and credential provider through its memo of the last request.
+    for (int i = 0; i < 50 && provider.get() != null; i++) {
+      System.gc();
+    }
+
+    assertThat(provider.get()).as("credential provider of a closed backend").isNull();
+  }
+
+  /** Reads {@code ref} on this thread with a backend that is closed and dropped before returning. */
+  private WeakReference<CredentialProvider<AwsCredentials>> readWithDiscardedBackend(ObjectRef ref) {
+    CredentialProvider<AwsCredentials> provider = StaticCredentialProvider.of(keys.current());
+    S3Backend discarded = S3Backend.builder()
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(provider)
+        .clock(clock)
+        .build();
+    try (ObjectContent object = discarded.get(ref, null, null)) {
+      assertThat(object.stream().readAllBytes()).as("content").isNotEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    discarded.close();
+    return new WeakReference<>(provider);
   }
 
   private ObjectRef upload(String key, String content) {

@@ -190,7 +190,7 @@ public final class S3Transport {
       Attempt attempt = reusableAttempt(request, body, keys, time);
       if (attempt == null) {
         attempt = new Attempt(request, body);
-        attempt.sign(keys, time);
+        attempt.sign(signer, keys, time);
       }
       Outcome outcome = send(attempt, listener);
       if (outcome.response != null) {
@@ -300,7 +300,7 @@ public final class S3Transport {
           attempt.request.method(), Redactor.url(attempt.request.uri()), current.id(), attempt.credential.id());
     }
     SignableRequest previous = attempt.signed;
-    attempt.sign(current, clockSkew.serverTime(clock));
+    attempt.sign(signer, current, clockSkew.serverTime(clock));
     // The OkHttp request kept for reuse carries the previous signature.
     attempt.okRequest = null;
     return chain.proceed(withSigningHeaders(chain.request(), previous, attempt.signed));
@@ -341,8 +341,12 @@ public final class S3Transport {
    * #signAgainIfReplaced} may replace, and the OkHttp request built from them. Used by one thread at
    * a time, the caller of {@link #execute}; a request without a body may be sent again by a later
    * call on that thread.
+   *
+   * <p>Static, so that the thread's memo does not reach the transport: an inner class would keep
+   * the transport, and through it the {@link ThreadLocal} key, strongly reachable from every thread
+   * that used it, and a discarded backend would stay in memory as long as such a thread lives.
    */
-  private final class Attempt {
+  private static final class Attempt {
     private final SignableRequest request;
     private final Body body;
     private AwsCredentials credential;
@@ -357,7 +361,7 @@ public final class S3Transport {
       this.body = body;
     }
 
-    void sign(AwsCredentials with, Instant time) {
+    void sign(SigV4Signer signer, AwsCredentials with, Instant time) {
       credential = with;
       signed = body.sign(signer, request, with, time);
       signedSecond = time.getEpochSecond();
