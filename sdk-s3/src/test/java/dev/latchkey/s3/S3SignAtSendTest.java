@@ -164,6 +164,50 @@ class S3SignAtSendTest {
     assertThat(readBack(ref)).isEqualTo(content);
   }
 
+  @Test
+  void okHttpResendKeepsNewSignature() throws IOException {
+    ObjectRef ref = ObjectRef.of(BUCKET, "daily/resent.csv");
+    byte[] content = "region,total\nnorth,4\n".getBytes(StandardCharsets.UTF_8);
+    backend.put(ref, ObjectBody.ofBytes(content), "text/csv", exchange -> { });
+    AwsCredentials signedWith = keys.current();
+    AtomicInteger sends = new AtomicInteger();
+    byte[] read;
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.builder(HttpUrl.get(s3.endpoint())).preserveHost(true).start();
+        S3Backend throughProxy = S3Backend.builder()
+            .endpoint(proxy.url("/").uri())
+            .region("us-east-1")
+            .credentials(keys)
+            .clock(clock)
+            .httpClient(new OkHttpClient.Builder()
+                .addInterceptor(chain -> {
+                  if (delayNextConnection.getAndSet(false)) {
+                    clock.advance(KEY_LIFETIME.plusSeconds(1));
+                  }
+                  return chain.proceed(chain.request());
+                })
+                .addNetworkInterceptor(chain -> {
+                  sends.incrementAndGet();
+                  return chain.proceed(chain.request());
+                })
+                .build())
+            .build()) {
+      // A first request leaves a pooled connection. The get is signed again with new keys once its
+      // connection is open, then the connection closes and OkHttp sends the get again by itself.
+      throughProxy.head(ref, exchange -> { });
+      sends.set(0);
+      proxy.enqueue(Fault.connectionReset());
+      delayNextConnection.set(true);
+
+      try (ObjectContent object = throughProxy.get(ref, null, exchanges::add)) {
+        read = object.stream().readAllBytes();
+      }
+    }
+
+    assertThat(sends.get()).as("sends by OkHttp").isEqualTo(2);
+    assertThat(read).isEqualTo(content);
+    assertSentOnceWithNewKeys(signedWith);
+  }
+
   /** Checks that one request reached S3 and succeeded, signed with keys issued after {@code stale}. */
   private void assertSentOnceWithNewKeys(AwsCredentials stale) {
     assertThat(sts.expiredKeyUses()).as("requests S3Proxy received with expired keys").isEmpty();

@@ -239,6 +239,7 @@ public final class S3Transport {
     Body body = attempt.body;
     if (attempt.okRequest == null) {
       attempt.okRequest = toOkHttpBuilder(attempt.signed, body).tag(Attempt.class, attempt).build();
+      attempt.okRequestSigned = attempt.signed;
       if (body == NO_BODY) {
         lastUnchanged.set(attempt);
       }
@@ -282,7 +283,9 @@ public final class S3Transport {
    * Signs the request again when the cache no longer serves the keys it was signed with, such as
    * keys that reached their stale time while the request waited for a connection. A chunk-signed
    * body is also signed again before each send after the first. Runs on the caller's thread once
-   * the connection is open, and again on each attempt OkHttp makes by itself.
+   * the connection is open, and again on each attempt OkHttp makes by itself. Each time, the request
+   * it receives carries the headers the OkHttp request was built with, so a signature made by an
+   * earlier run replaces them again.
    */
   private Response signAgainIfReplaced(Interceptor.Chain chain) throws IOException {
     Attempt attempt = chain.request().tag(Attempt.class);
@@ -292,18 +295,21 @@ public final class S3Transport {
     boolean resend = attempt.sends++ > 0 && attempt.body.isChunkSigned();
     AwsCredentials current = credentials instanceof CredentialCache<AwsCredentials> cache
         ? fetchAwsCredentials(cache) : attempt.credential;
+    SignableRequest built = attempt.okRequestSigned;
     if (current == attempt.credential && !resend) {
-      return chain.proceed(chain.request());
+      if (attempt.signed == built) {
+        return chain.proceed(chain.request());
+      }
+      return chain.proceed(withSigningHeaders(chain.request(), built, attempt.signed));
     }
     if (current != attempt.credential) {
       log.debug("Signing {} {} again with keys {}: the cache replaced keys {} while the request waited to be sent",
           attempt.request.method(), Redactor.url(attempt.request.uri()), current.id(), attempt.credential.id());
     }
-    SignableRequest previous = attempt.signed;
     attempt.sign(signer, current, clockSkew.serverTime(clock));
     // The OkHttp request kept for reuse carries the previous signature.
     attempt.okRequest = null;
-    return chain.proceed(withSigningHeaders(chain.request(), previous, attempt.signed));
+    return chain.proceed(withSigningHeaders(chain.request(), built, attempt.signed));
   }
 
   /**
@@ -353,6 +359,8 @@ public final class S3Transport {
     private SignableRequest signed;
     private long signedSecond;
     private Request okRequest;
+    /** The signed request that {@link #okRequest} was built from, whose headers OkHttp sends unless replaced. */
+    private SignableRequest okRequestSigned;
     private int sends;
     private boolean sending;
 
