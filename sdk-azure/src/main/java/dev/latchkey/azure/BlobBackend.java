@@ -148,6 +148,9 @@ public final class BlobBackend implements StorageBackend {
    * client, clock and clock skew from the client's settings and the defaults for everything else.
    * A plain {@code http://} endpoint is accepted when its host is a loopback address, as with {@link
    * Builder#allowPlainHttpOnLoopback()}, so an emulator such as Azurite works through the factory.
+   * With a SAS token credential, {@link #presign} fails, because the factory does not call {@link
+   * Builder#presignWithSasToken()}. To allow it, build the backend and pass it to {@code
+   * StorageClient.builder().backend(StorageBackend)}.
    */
   public static StorageBackendFactory factory() {
     return BlobBackend::fromSettings;
@@ -314,8 +317,9 @@ public final class BlobBackend implements StorageBackend {
       throw new IllegalStateException("Cannot presign " + request.method() + " of '" + request.ref().key()
           + "' in container '" + request.ref().container() + "' for " + request.expiry()
           + " with a SAS token credential: the URL would carry the configured token with all its permissions"
-          + " and its own expiry. Use an account key or an access token to presign narrower URLs, or call"
-          + " BlobBackend.builder().presignWithSasToken() to hand out the token as it is");
+          + " and its own expiry. Use an account key or an access token to presign narrower URLs, or build the"
+          + " backend with BlobBackend.builder().presignWithSasToken() (BlobBackend.factory() does not set it)"
+          + " to hand out the token as it is");
     }
   }
 

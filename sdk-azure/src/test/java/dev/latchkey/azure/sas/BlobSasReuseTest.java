@@ -164,6 +164,55 @@ class BlobSasReuseTest {
     }
   }
 
+  @Test
+  void delegationAndDirectorySasAlternate() throws Exception {
+    String container = "reports";
+    String shallow = "2026";
+    String deep = "2026/q1/north";
+    UserDelegationKey firstKey = delegationKey("oid-1", "first-delegation-key", NOW.plusSeconds(3_600));
+    UserDelegationKey secondKey = delegationKey("oid-2", "second-delegation-key", NOW.plusSeconds(600));
+    List<Callable<String>> signers = List.of(
+        () -> directory(container, shallow).build().sign(FIRST_KEY).token().reveal(),
+        () -> directory(container, deep).build().sign(FIRST_KEY).token().reveal(),
+        () -> directory(container, new String(deep)).build().sign(FIRST_KEY).token().reveal(),
+        () -> BlobSas.builder().blob(container, deep).permissions("r").lifetime(Duration.ofMinutes(15))
+            .clock(InstantSource.fixed(NOW)).build().sign(FIRST_KEY).token().reveal(),
+        () -> directory(container, deep).build().sign("devstoreaccount1", firstKey).token().reveal(),
+        () -> directory(container, deep).build().sign("devstoreaccount1", secondKey).token().reveal(),
+        () -> directory(container, deep).delegatedPrincipals("agent-1", null, "corr-1").build()
+            .sign("devstoreaccount1", secondKey).token().reveal(),
+        () -> directory(container, deep).contentDisposition(new String("attachment")).build()
+            .sign("devstoreaccount1", firstKey).token().reveal(),
+        () -> directory(container, deep).contentDisposition("inline").build()
+            .sign("devstoreaccount1", firstKey).token().reveal());
+    List<String> expected = new ArrayList<>();
+    for (Callable<String> signer : signers) {
+      expected.add(signOnNewThread(signer));
+    }
+
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < signers.size(); i++) {
+        assertThat(signers.get(i).call()).as("SAS %d, round %d", i, round).isEqualTo(expected.get(i));
+      }
+    }
+    assertThat(expected.get(2)).as("equal path in another object").isEqualTo(expected.get(1));
+    List<String> distinct = new ArrayList<>(expected);
+    distinct.remove(2);
+    assertThat(distinct).as("tokens of different SAS").doesNotHaveDuplicates();
+    assertThat(expected.get(0)).as("shallow directory").contains("&sdd=1&");
+    assertThat(expected.get(1)).as("deep directory").contains("&sdd=3&");
+  }
+
+  private static BlobSas.Builder directory(String container, String path) {
+    return BlobSas.builder().directory(container, path).permissions("rl").version("2020-12-06")
+        .lifetime(Duration.ofMinutes(15)).clock(InstantSource.fixed(NOW));
+  }
+
+  private static UserDelegationKey delegationKey(String objectId, String secret, Instant expiry) {
+    return new UserDelegationKey(objectId, "tid-1", NOW.minusSeconds(60), expiry, "b", "2025-11-05",
+        SecretValue.of(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8))));
+  }
+
   private static String signOnNewThread(Spec spec) throws Exception {
     return signOnNewThread(spec::sign);
   }

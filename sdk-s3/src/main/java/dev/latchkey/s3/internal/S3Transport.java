@@ -71,7 +71,11 @@ public final class S3Transport {
   private final InstantSource clock;
   private volatile Origin lastOrigin;
 
-  /** The last request without a body that each thread sent; see the class description. */
+  /**
+   * The last request without a body that each thread sent; see the class description. NOTE: a
+   * thread keeps the keys of that request until it sends another, or until the JVM clears the entry
+   * of a transport that is no longer reachable.
+   */
   private final ThreadLocal<Attempt> lastUnchanged = new ThreadLocal<>();
 
   public S3Transport(OkHttpClient http, SigV4Signer signer, CredentialProvider<AwsCredentials> credentials,
