@@ -140,7 +140,7 @@ class S3RequestReuseTest {
   }
 
   @Test
-  void requestSignedAgainAtSendIsNotReusedWithOldHeaders() {
+  void signedAgainAtSendNotReused() {
     ObjectRef ref = upload("daily/signed-again.csv", "region,total\nwest,2\n");
     AwsCredentials stale = keys.current();
 
@@ -156,7 +156,7 @@ class S3RequestReuseTest {
   }
 
   @Test
-  void nestedGetOfSameObjectDoesNotTakeOverSendingRequest() {
+  void nestedGetKeepsOuterRequest() {
     ObjectRef ref = upload("daily/nested.csv", "region,total\nmiddle,9\n");
     read(ref);
     List<String> nested = new ArrayList<>();

@@ -223,7 +223,8 @@ class S3StorageClientTest {
 
   /**
    * A stream that fails while a chunk-signed PUT is being written is the caller's failure, not the
-   * network's: the error says so, is not retryable, because the stream is spent, and nothing is stored.
+   * network's. The error names it and is not retryable, because the stream is spent, and nothing is
+   * stored.
    */
   @Test
   void chunkedStreamFailureIsNotRetryable() {
