@@ -186,7 +186,7 @@ class S3StorageFaultMatrixTest {
 
   /** When every attempt is cut off, the failure is retryable and no file, partial or complete, remains. */
   @Test
-  void getToFileCutOffEveryTimeLeavesNoFile(@TempDir Path directory) throws IOException {
+  void persistentCutOffLeavesNoFile(@TempDir Path directory) throws IOException {
     Path target = directory.resolve("q4.csv");
     proxy.enqueue(Fault.truncatedBody(), Fault.truncatedBody(), Fault.truncatedBody());
 

@@ -28,9 +28,9 @@ import java.util.Set;
  * <p>{@code build()} checks the options and keeps them. The first signature encodes the parts of the
  * string to sign and the query that do not change between signatures (everything but the times,
  * the account and the user delegation key's fields), and later signatures with the same {@code
- * BlobSas} copy them whole. A SAS built anew for each signature reuses the parts that its thread
- * encoded for one of its last four SAS, if it has the same permissions and is built from the same
- * objects (container, blob name, version, identifier and the other options). Signing writes into
+ * BlobSas} copy them whole. A SAS built anew for each signature can reuse the parts that its
+ * thread encoded for one of its last four SAS. That needs the same permissions and the same objects
+ * (container, blob name, version, identifier and the other options). Signing writes into
  * a per-thread buffer, with the HMAC of each key prepared once.
  *
  * <p>Times: the start ({@code st}) is the signing time moved back by the skew margin, so a server
